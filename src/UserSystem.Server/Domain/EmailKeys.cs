@@ -1,0 +1,7 @@
+namespace UserSystem.Server.Domain;
+
+/// <summary>Derives the key that makes emails unique regardless of case.</summary>
+public static class EmailKeys
+{
+    public static string For(string email) => email.Trim().ToUpperInvariant();
+}

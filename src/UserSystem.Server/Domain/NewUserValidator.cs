@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+
+namespace UserSystem.Server.Domain;
+
+/// <summary>Checks a new user against <see cref="UserLimits"/>; a pure function of its input.</summary>
+public static partial class NewUserValidator
+{
+    public static IReadOnlyList<FieldViolation> Validate(NewUser user)
+    {
+        var violations = new List<FieldViolation>();
+        ValidateName(user.Name, violations);
+        ValidateEmail(user.Email, violations);
+        if (user.Age is < UserLimits.MinAge or > UserLimits.MaxAge)
+        {
+            violations.Add(new("age", $"must be between {UserLimits.MinAge} and {UserLimits.MaxAge}"));
+        }
+
+        ValidateHobbies(user.Hobbies, violations);
+        return violations;
+    }
+
+    private static void ValidateName(string name, List<FieldViolation> violations)
+    {
+        var length = CountCharacters(name);
+        if (length == 0)
+        {
+            violations.Add(new("name", "is required"));
+        }
+        else if (length > UserLimits.MaxNameLength)
+        {
+            violations.Add(new("name", $"must be at most {UserLimits.MaxNameLength} characters"));
+        }
+        else if (name.Any(char.IsControl))
+        {
+            violations.Add(new("name", "must not contain control characters"));
+        }
+    }
+
+    private static void ValidateEmail(string email, List<FieldViolation> violations)
+    {
+        if (email.Length == 0)
+        {
+            violations.Add(new("email", "is required"));
+        }
+        else if (email.Length > UserLimits.MaxEmailLength)
+        {
+            violations.Add(new("email", $"must be at most {UserLimits.MaxEmailLength} characters"));
+        }
+        else if (!EmailSyntax().IsMatch(email) || email.IndexOf('@', StringComparison.Ordinal) > UserLimits.MaxEmailLocalPartLength)
+        {
+            violations.Add(new("email", "is not a valid email address"));
+        }
+    }
+
+    private static void ValidateHobbies(IReadOnlyList<string> hobbies, List<FieldViolation> violations)
+    {
+        if (hobbies.Count > UserLimits.MaxHobbies)
+        {
+            violations.Add(new("hobbies", $"must have at most {UserLimits.MaxHobbies} entries"));
+            return;
+        }
+
+        for (var i = 0; i < hobbies.Count; i++)
+        {
+            var length = CountCharacters(hobbies[i]);
+            if (length is 0 or > UserLimits.MaxHobbyLength)
+            {
+                violations.Add(new($"hobbies[{i}]", $"must be 1-{UserLimits.MaxHobbyLength} characters"));
+            }
+        }
+    }
+
+    // Limits count Unicode scalar values, so a name in any script gets the same allowance.
+    private static int CountCharacters(string value) => value.EnumerateRunes().Count();
+
+    // Deliberately simple (RFC 5322 in full accepts far more than people type):
+    // a local part, one @, and a dotted domain of letters, digits and hyphens.
+    [GeneratedRegex(@"^[^@\s\p{C}]+@(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}\p{N}]{2,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex EmailSyntax();
+}

@@ -1,0 +1,39 @@
+namespace UserSystem.Server.Domain;
+
+/// <summary>
+/// The base of every expected failure of a user operation. The gRPC layer maps each
+/// subtype to a status code in one place (<c>DomainErrorMapper</c>).
+/// </summary>
+public abstract class UserDomainException(string message) : Exception(message);
+
+/// <summary>The input broke one or more rules.</summary>
+public sealed class InvalidInputException(string message, IReadOnlyList<FieldViolation> violations)
+    : UserDomainException(message)
+{
+    public IReadOnlyList<FieldViolation> Violations { get; } = violations;
+
+    public static InvalidInputException ForField(string field, string description) =>
+        new($"{field} {description}", [new FieldViolation(field, description)]);
+}
+
+/// <summary>No user has the requested id.</summary>
+public sealed class UserNotFoundException(int id) : UserDomainException($"User {id} was not found")
+{
+    public int Id { get; } = id;
+}
+
+/// <summary>The user exists but is suspended, so it may not be read.</summary>
+public sealed class UserSuspendedException(int id) : UserDomainException($"User {id} is suspended")
+{
+    public int Id { get; } = id;
+}
+
+/// <summary>Another user already has this email (compared case-insensitively).</summary>
+public sealed class DuplicateEmailException(int? batchPosition = null) : UserDomainException(
+    batchPosition is { } position
+        ? $"Batch item {position}: a user with this email already exists"
+        : "A user with this email already exists")
+{
+    /// <summary>The 1-based position of the offending item when the create was part of a batch.</summary>
+    public int? BatchPosition { get; } = batchPosition;
+}

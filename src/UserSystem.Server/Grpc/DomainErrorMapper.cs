@@ -1,0 +1,37 @@
+using Google.Rpc;
+using Grpc.Core;
+using UserSystem.Server.Domain;
+using StatusCode = Grpc.Core.StatusCode;
+
+namespace UserSystem.Server.Grpc;
+
+/// <summary>The one place where domain errors become gRPC statuses (with google.rpc details).</summary>
+public static class DomainErrorMapper
+{
+    public static RpcException ToRpcException(UserDomainException exception) => exception switch
+    {
+        InvalidInputException invalid => WithBadRequest(invalid),
+        UserNotFoundException => Plain(Code.NotFound, exception.Message),
+        UserSuspendedException => Plain(Code.PermissionDenied, exception.Message),
+        DuplicateEmailException => Plain(Code.AlreadyExists, exception.Message),
+        _ => Plain(Code.FailedPrecondition, exception.Message),
+    };
+
+    public static StatusCode StatusCodeOf(UserDomainException exception) => ToRpcException(exception).StatusCode;
+
+    private static RpcException WithBadRequest(InvalidInputException exception)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.Add(exception.Violations.Select(violation =>
+            new BadRequest.Types.FieldViolation { Field = violation.Field, Description = violation.Description }));
+        return new Google.Rpc.Status
+        {
+            Code = (int)Code.InvalidArgument,
+            Message = exception.Message,
+            Details = { Google.Protobuf.WellKnownTypes.Any.Pack(badRequest) },
+        }.ToRpcException();
+    }
+
+    private static RpcException Plain(Code code, string message) =>
+        new Google.Rpc.Status { Code = (int)code, Message = message }.ToRpcException();
+}

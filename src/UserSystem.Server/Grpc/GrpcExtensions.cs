@@ -1,0 +1,48 @@
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.Extensions.Options;
+using UserSystem.Server.Grpc.Binding;
+using UserSystem.Server.Grpc.Interceptors;
+using UserSystem.Server.Hosting;
+
+namespace UserSystem.Server.Grpc;
+
+public static class GrpcExtensions
+{
+    /// <summary>Registers gRPC with the interceptor pipeline, strict request parsing, message limits and reflection.</summary>
+    public static IServiceCollection AddUserGrpc(this IServiceCollection services)
+    {
+        services.AddGrpc(options =>
+        {
+            // Outermost first. Metadata assigns the request id everything else logs; logging
+            // sees the final status; error mapping turns domain errors and crashes into that
+            // status; stream shutdown sits innermost so its UNAVAILABLE passes through unchanged.
+            options.Interceptors.Add<RequestMetadataInterceptor>();
+            options.Interceptors.Add<CallLoggingInterceptor>();
+            options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.Interceptors.Add<StreamShutdownInterceptor>();
+        });
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>()
+            .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
+        UseStrictParsing(services);
+        services.AddGrpcReflection();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapUserGrpc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<UserGrpcService>();
+        endpoints.MapGrpcReflectionService();
+        return endpoints;
+    }
+
+    // Swap grpc-dotnet's binder for ours, which differs only in how request bytes are parsed.
+    private static void UseStrictParsing(IServiceCollection services)
+    {
+        var defaultBinder = services.SingleOrDefault(descriptor =>
+            descriptor.ServiceType == typeof(IServiceMethodProvider<>) &&
+            descriptor.ImplementationType?.Name == "BinderServiceMethodProvider`1")
+            ?? throw new InvalidOperationException("grpc-dotnet's BinderServiceMethodProvider was not found; strict request parsing cannot be installed.");
+        services.Remove(defaultBinder);
+        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictParsingServiceMethodProvider<>));
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Grpc.Core;
+using UserSystem.Server.Diagnostics;
+
+namespace UserSystem.Server.Grpc.Interceptors;
+
+/// <summary>Logs every call once it ends: method, final status, duration and request id.</summary>
+public sealed class CallLoggingInterceptor(ILogger<CallLoggingInterceptor> logger) : ServerCallInterceptor
+{
+    protected override async Task<TResult> InterceptAsync<TResult>(
+        MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var status = StatusCode.Unknown;
+        try
+        {
+            var result = await continuation(context);
+            status = StatusCode.OK;
+            return result;
+        }
+        catch (RpcException exception)
+        {
+            status = exception.StatusCode;
+            throw;
+        }
+        finally
+        {
+            Log.CallFinished(logger, context.Method, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.GetRequestId());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Google.Protobuf.WellKnownTypes;
+using UserSystem.Server.Domain;
+using Contract = UserSystem.Contracts;
+
+namespace UserSystem.Server.Grpc;
+
+/// <summary>The one place that translates between contract messages and the domain.</summary>
+public static class UserContractMapper
+{
+    /// <summary>Normalizes a request into a candidate user: names, emails and hobbies are trimmed.</summary>
+    public static NewUser ToNewUser(Contract.CreateUserRequest request) => new(
+        request.Name.Trim(),
+        request.Email.Trim(),
+        request.Age,
+        request.Hobbies.Select(hobby => hobby.Trim()).ToArray());
+
+    public static Contract.User ToContract(this UserAccount user) => new()
+    {
+        Id = user.Id,
+        Name = user.Name,
+        Email = user.Email,
+        Age = user.Age,
+        Hobbies = { user.Hobbies },
+        Status = (Contract.UserStatus)user.Status,
+        CreateTime = Timestamp.FromDateTimeOffset(user.CreatedAt),
+        UpdateTime = Timestamp.FromDateTimeOffset(user.UpdatedAt),
+    };
+
+    public static Contract.IdRange ToContract(this IdRange range) => new() { First = range.First, Last = range.Last };
+}

@@ -1,0 +1,34 @@
+using UserSystem.Server.Domain;
+using Contract = UserSystem.Contracts;
+
+namespace UserSystem.Server.Grpc;
+
+/// <summary>Turns create requests into valid users, or throws one <see cref="InvalidInputException"/>.</summary>
+public static class UserRequestValidation
+{
+    public static NewUser ToValidNewUser(Contract.CreateUserRequest request, int? batchPosition = null)
+    {
+        var user = UserContractMapper.ToNewUser(request);
+        var violations = NewUserValidator.Validate(user);
+        if (violations.Count == 0)
+        {
+            return user;
+        }
+
+        var summary = string.Join("; ", violations.Select(v => $"{v.Field} {v.Description}"));
+        var message = batchPosition is { } position ? $"Batch item {position} is invalid: {summary}" : $"Invalid user: {summary}";
+        throw new InvalidInputException(message, violations);
+    }
+
+    /// <summary>Validates each streamed request as it arrives, numbering items from 1.</summary>
+    public static async IAsyncEnumerable<NewUser> ReadValidNewUsersAsync(
+        this global::Grpc.Core.IAsyncStreamReader<Contract.CreateUserRequest> requests,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var position = 0;
+        while (await requests.MoveNext(cancellationToken))
+        {
+            yield return ToValidNewUser(requests.Current, ++position);
+        }
+    }
+}

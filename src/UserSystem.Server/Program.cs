@@ -1,0 +1,3 @@
+using UserSystem.Server;
+
+await UserSystemServer.Build(args).RunAsync();

@@ -1,0 +1,241 @@
+using Microsoft.Data.Sqlite;
+using UserSystem.Server.Domain;
+
+namespace UserSystem.Server.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with <c>synchronous = FULL</c>, so an
+/// acknowledged write survives a crash of the process or the machine.
+/// </summary>
+public sealed class SqliteUserStore : IUserStore
+{
+    private const string OpenPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+    private readonly string _path;
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+
+    public SqliteUserStore(string path, TimeProvider time)
+    {
+        _path = Path.GetFullPath(path);
+        _time = time;
+        // ReadWrite (not ReadWriteCreate) after start: a file that disappears must fail loudly
+        // instead of being silently replaced by an empty database.
+        _connectionString = BuildConnectionString(SqliteOpenMode.ReadWrite);
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(_path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(BuildConnectionString(SqliteOpenMode.ReadWriteCreate), cancellationToken);
+        await SqliteMigrator.MigrateAsync(connection, NowMicros(), cancellationToken);
+    }
+
+    public async Task<UserAccount> CreateAsync(NewUser user, CancellationToken cancellationToken)
+    {
+        var nowMicros = NowMicros();
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand("""
+            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
+            VALUES ($name, $email, $email_key, $age, $hobbies, $status, $now, $now)
+            RETURNING id;
+            """);
+        AddUserParameters(command, user);
+        command.Parameters.AddWithValue("$status", (int)AccountStatus.Active);
+        command.Parameters.AddWithValue("$now", nowMicros);
+        try
+        {
+            var id = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            var now = SqliteUserRows.FromMicros(nowMicros);
+            return new UserAccount(id, user.Name, user.Email, user.Age, user.Hobbies, AccountStatus.Active, now, now);
+        }
+        catch (SqliteException exception) when (SqliteUserRows.IsUniqueViolation(exception))
+        {
+            throw new DuplicateEmailException();
+        }
+    }
+
+    public async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        // Items are staged in a connection-private temp table (on disk, not in memory) while
+        // the client streams; the write lock on the real table is held only for the final
+        // INSERT ... SELECT, so a slow client never blocks other writers.
+        await connection.ExecuteAsync("""
+            DROP TABLE IF EXISTS temp.batch_staging;
+            CREATE TEMP TABLE batch_staging (
+                position  INTEGER PRIMARY KEY,
+                name      TEXT    NOT NULL,
+                email     TEXT    NOT NULL,
+                email_key TEXT    NOT NULL UNIQUE,
+                age       INTEGER NOT NULL,
+                hobbies   TEXT    NOT NULL
+            );
+            """, cancellationToken);
+        try
+        {
+            var count = await StageAsync(connection, users, cancellationToken);
+            return count == 0
+                ? new BatchCreateResult(0, [])
+                : await CommitStagedAsync(connection, count, cancellationToken);
+        }
+        finally
+        {
+            // The pooled connection outlives this call; leave its temp schema clean.
+            await connection.ExecuteAsync("DROP TABLE IF EXISTS temp.batch_staging;", CancellationToken.None);
+        }
+    }
+
+    public async Task<UserAccount?> FindAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE id = $id;");
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? SqliteUserRows.Read(reader) : null;
+    }
+
+    public async Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        // One read transaction: the page and the total come from the same snapshot.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var count = connection.CreateCommand("SELECT COUNT(*) FROM users;");
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users ORDER BY id LIMIT $limit OFFSET $offset;");
+        command.Parameters.AddWithValue("$limit", limit);
+        command.Parameters.AddWithValue("$offset", offset);
+        var users = await ReadAllAsync(command, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new UserPage(users, total);
+    }
+
+    public async Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE id > $after ORDER BY id LIMIT $limit;");
+        command.Parameters.AddWithValue("$after", afterId);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    public async Task CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand("SELECT COUNT(*) FROM schema_migrations;");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task<int> StageAsync(SqliteConnection connection, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    {
+        await using var exists = connection.CreateCommand("SELECT EXISTS (SELECT 1 FROM main.users WHERE email_key = $email_key);");
+        var existsKey = exists.Parameters.Add("$email_key", SqliteType.Text);
+        await using var insert = connection.CreateCommand("""
+            INSERT INTO temp.batch_staging (position, name, email, email_key, age, hobbies)
+            VALUES ($position, $name, $email, $email_key, $age, $hobbies);
+            """);
+        var position = 0;
+        await foreach (var user in users.WithCancellation(cancellationToken))
+        {
+            position++;
+            // Fail fast on an email that is already taken; the commit checks again under the write lock.
+            existsKey.Value = user.EmailKey;
+            if ((long)(await exists.ExecuteScalarAsync(cancellationToken))! != 0)
+            {
+                throw new DuplicateEmailException(position);
+            }
+
+            insert.Parameters.Clear();
+            AddUserParameters(insert, user);
+            insert.Parameters.AddWithValue("$position", position);
+            try
+            {
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException exception) when (SqliteUserRows.IsUniqueViolation(exception))
+            {
+                throw new DuplicateEmailException(position);
+            }
+        }
+
+        return position;
+    }
+
+    private async Task<BatchCreateResult> CommitStagedAsync(SqliteConnection connection, int count, CancellationToken cancellationToken)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var conflict = connection.CreateCommand("""
+            SELECT MIN(s.position) FROM temp.batch_staging s JOIN main.users u ON u.email_key = s.email_key;
+            """))
+        {
+            if (await conflict.ExecuteScalarAsync(cancellationToken) is long position)
+            {
+                throw new DuplicateEmailException((int)position);
+            }
+        }
+
+        await using var insert = connection.CreateCommand("""
+            INSERT INTO main.users (name, email, email_key, age, hobbies, status, created_at, updated_at)
+            SELECT name, email, email_key, age, hobbies, $status, $now, $now FROM temp.batch_staging ORDER BY position;
+            SELECT last_insert_rowid();
+            """);
+        insert.Parameters.AddWithValue("$status", (int)AccountStatus.Active);
+        insert.Parameters.AddWithValue("$now", NowMicros());
+        // Under the write lock AUTOINCREMENT hands out consecutive ids in position order,
+        // so the whole batch is one range ending at the last inserted id.
+        var last = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        await transaction.CommitAsync(cancellationToken);
+        return new BatchCreateResult(count, [new IdRange(last - count + 1, last)]);
+    }
+
+    private static async Task<IReadOnlyList<UserAccount>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var users = new List<UserAccount>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(SqliteUserRows.Read(reader));
+        }
+
+        return users;
+    }
+
+    private static void AddUserParameters(SqliteCommand command, NewUser user)
+    {
+        command.Parameters.AddWithValue("$name", user.Name);
+        command.Parameters.AddWithValue("$email", user.Email);
+        command.Parameters.AddWithValue("$email_key", user.EmailKey);
+        command.Parameters.AddWithValue("$age", user.Age);
+        command.Parameters.AddWithValue("$hobbies", SqliteUserRows.SerializeHobbies(user.Hobbies));
+    }
+
+    private static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // Per-connection settings: FULL makes every commit durable before it is acknowledged.
+            await connection.ExecuteAsync(OpenPragmas, cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private string BuildConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = _path,
+        Mode = mode,
+        Pooling = true,
+    }.ToString();
+
+    private long NowMicros() => SqliteUserRows.ToMicros(_time.GetUtcNow());
+}
