@@ -1,4 +1,4 @@
-using UserSystem.Server.Grpc;
+using UserSystem.Server.Rpc;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Storage;
 

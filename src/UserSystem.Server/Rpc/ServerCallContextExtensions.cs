@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace UserSystem.Server.Grpc;
+namespace UserSystem.Server.Rpc;
 
 /// <summary>Per-call values the pipeline shares through <see cref="ServerCallContext.UserState"/>.</summary>
 public static class ServerCallContextExtensions

@@ -2,7 +2,7 @@ using Grpc.Core;
 using UserSystem.Server.Diagnostics;
 using UserSystem.Server.Domain;
 
-namespace UserSystem.Server.Grpc.Interceptors;
+namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
 /// The seed's "recovery": domain errors become their status codes (see <see cref="DomainErrorMapper"/>);

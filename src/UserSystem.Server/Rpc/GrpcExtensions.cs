@@ -1,10 +1,10 @@
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.Options;
-using UserSystem.Server.Grpc.Binding;
-using UserSystem.Server.Grpc.Interceptors;
+using UserSystem.Server.Rpc.Binding;
+using UserSystem.Server.Rpc.Interceptors;
 using UserSystem.Server.Hosting;
 
-namespace UserSystem.Server.Grpc;
+namespace UserSystem.Server.Rpc;
 
 public static class GrpcExtensions
 {
@@ -21,7 +21,7 @@ public static class GrpcExtensions
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.Interceptors.Add<StreamShutdownInterceptor>();
         });
-        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>()
+        services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
         UseStrictParsing(services);
         services.AddGrpcReflection();

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Grpc.Core;
 
-namespace UserSystem.Server.Grpc.Interceptors;
+namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
 /// Gives every call a request id (the caller's <c>x-request-id</c> or <c>request-id</c>, else a

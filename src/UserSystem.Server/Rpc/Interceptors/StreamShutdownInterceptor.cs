@@ -1,7 +1,7 @@
 using Grpc.Core;
 using UserSystem.Server.Diagnostics;
 
-namespace UserSystem.Server.Grpc.Interceptors;
+namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
 /// Ends open streams promptly with <c>UNAVAILABLE</c> when the server begins to stop, so a

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 
-namespace UserSystem.Server.Grpc.Binding;
+namespace UserSystem.Server.Rpc.Binding;
 
 /// <summary>Receives the generated <c>BindService</c> calls and registers each method with a strict request marshaller.</summary>
 internal sealed class StrictParsingServiceBinder<TService>(ServiceMethodProviderContext<TService> context, Type declaringType)

@@ -1,7 +1,8 @@
+using Grpc.Core;
 using UserSystem.Server.Domain;
 using Contract = UserSystem.Contracts;
 
-namespace UserSystem.Server.Grpc;
+namespace UserSystem.Server.Rpc;
 
 /// <summary>Turns create requests into valid users, or throws one <see cref="InvalidInputException"/>.</summary>
 public static class UserRequestValidation
@@ -22,7 +23,7 @@ public static class UserRequestValidation
 
     /// <summary>Validates each streamed request as it arrives, numbering items from 1.</summary>
     public static async IAsyncEnumerable<NewUser> ReadValidNewUsersAsync(
-        this global::Grpc.Core.IAsyncStreamReader<Contract.CreateUserRequest> requests,
+        this IAsyncStreamReader<Contract.CreateUserRequest> requests,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = 0;

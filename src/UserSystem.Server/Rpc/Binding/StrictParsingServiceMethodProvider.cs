@@ -2,7 +2,7 @@ using System.Reflection;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 
-namespace UserSystem.Server.Grpc.Binding;
+namespace UserSystem.Server.Rpc.Binding;
 
 /// <summary>
 /// Binds generated gRPC services like grpc-dotnet's own binder, but with request marshallers

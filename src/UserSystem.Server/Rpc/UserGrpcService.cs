@@ -5,7 +5,7 @@ using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Storage;
 
-namespace UserSystem.Server.Grpc;
+namespace UserSystem.Server.Rpc;
 
 /// <summary>
 /// <c>user.UserService</c>: each method validates, calls the store and maps. Failures are thrown

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using UserSystem.Server.Diagnostics;
 
-namespace UserSystem.Server.Grpc.Interceptors;
+namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>Logs every call once it ends: method, final status, duration and request id.</summary>
 public sealed class CallLoggingInterceptor(ILogger<CallLoggingInterceptor> logger) : ServerCallInterceptor

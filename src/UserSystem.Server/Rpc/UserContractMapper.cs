@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using UserSystem.Server.Domain;
 using Contract = UserSystem.Contracts;
 
-namespace UserSystem.Server.Grpc;
+namespace UserSystem.Server.Rpc;
 
 /// <summary>The one place that translates between contract messages and the domain.</summary>
 public static class UserContractMapper

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace UserSystem.Server.Grpc.Interceptors;
+namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>A call context identical to its inner one except for the cancellation token.</summary>
 internal sealed class LinkedServerCallContext : ServerCallContext

@@ -3,7 +3,7 @@ using Grpc.Core;
 using UserSystem.Server.Domain;
 using StatusCode = Grpc.Core.StatusCode;
 
-namespace UserSystem.Server.Grpc;
+namespace UserSystem.Server.Rpc;
 
 /// <summary>The one place where domain errors become gRPC statuses (with google.rpc details).</summary>
 public static class DomainErrorMapper

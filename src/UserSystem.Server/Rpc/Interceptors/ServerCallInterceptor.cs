@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace UserSystem.Server.Grpc.Interceptors;
+namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
 /// Funnels all four handler kinds (unary, client, server and duplex streaming) into one
