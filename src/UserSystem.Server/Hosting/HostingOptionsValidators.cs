@@ -34,7 +34,7 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         var failures = new List<string>();
         OptionRules.Range(failures, "Limits:MaxReceiveMessageBytes", options.MaxReceiveMessageBytes, 1024, 64 * 1024 * 1024);
         OptionRules.Range(failures, "Limits:MaxPageSize", options.MaxPageSize, 1, 10_000);
-        OptionRules.Range(failures, "Limits:DefaultPageSize", options.DefaultPageSize, 1, options.MaxPageSize);
+        OptionRules.Range(failures, "Limits:DefaultPageSize", options.DefaultPageSize, 1, Math.Max(1, options.MaxPageSize));
         OptionRules.Range(failures, "Limits:StreamReadPageSize", options.StreamReadPageSize, 1, 10_000);
         OptionRules.Range(failures, "Limits:MaxStreamDelaySeconds", options.MaxStreamDelaySeconds, 0, 3600);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

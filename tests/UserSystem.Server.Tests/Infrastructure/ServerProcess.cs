@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+
+namespace UserSystem.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The server as a separate OS process (the built UserSystem.Server.dll), for what only a real
+/// process shows: signals, exit codes, crashes.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly GrpcChannel _channel;
+
+    private ServerProcess(Process process, int grpcPort, int httpPort)
+    {
+        _process = process;
+        GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
+        HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        _channel = GrpcChannel.ForAddress(GrpcAddress);
+    }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    public GrpcChannel Channel => _channel;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static async Task<ServerProcess> StartAsync(string databasePath, params string[] settings)
+    {
+        var grpcPort = FreePort();
+        var httpPort = FreePort();
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { serverDll, $"--Server:GrpcPort={grpcPort}", $"--Server:HttpPort={httpPort}", $"--Storage:Sqlite:Path={databasePath}" }
+            .Concat(settings.Select(setting => "--" + setting)))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        // Drain the output so the child never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, grpcPort, httpPort);
+        await server.WaitUntilHealthyAsync().DefaultTimeout();
+        return server;
+    }
+
+    /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop the server.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}");
+        }
+    }
+
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited during start with code {_process.ExitCode}.");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(HttpAddress, "/healthz"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
