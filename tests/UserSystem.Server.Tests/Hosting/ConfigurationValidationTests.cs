@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using UserSystem.Server.Tests.Infrastructure;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Hosting;
 

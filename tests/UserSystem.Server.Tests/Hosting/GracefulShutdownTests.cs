@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.Data.Sqlite;
 using UserSystem.Contracts;
-using UserSystem.Server.Tests.Infrastructure;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Hosting;
 

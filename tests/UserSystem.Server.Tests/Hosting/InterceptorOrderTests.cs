@@ -2,7 +2,7 @@ using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using UserSystem.Server.Rpc.Interceptors;
-using UserSystem.Server.Tests.Infrastructure;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Hosting;
 

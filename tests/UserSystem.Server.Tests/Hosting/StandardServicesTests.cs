@@ -2,7 +2,7 @@ using System.Net;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using Microsoft.Data.Sqlite;
-using UserSystem.Server.Tests.Infrastructure;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Hosting;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using UserSystem.Contracts;
-using UserSystem.Server.Tests.Infrastructure;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Hosting;
 

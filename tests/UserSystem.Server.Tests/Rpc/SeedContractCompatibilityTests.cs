@@ -1,5 +1,5 @@
 using Grpc.Core;
-using UserSystem.Server.Tests.Infrastructure;
+using UserSystem.Testing;
 using Seed = User;
 
 namespace UserSystem.Server.Tests.Rpc;

@@ -1,7 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 
-namespace UserSystem.Server.Tests.Infrastructure;
+namespace UserSystem.Testing;
 
 public static class RpcAssert
 {

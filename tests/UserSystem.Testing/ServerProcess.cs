@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Grpc.Net.Client;
 
-namespace UserSystem.Server.Tests.Infrastructure;
+namespace UserSystem.Testing;
 
 /// <summary>
 /// The server as a separate OS process (the built UserSystem.Server.dll), for what only a real

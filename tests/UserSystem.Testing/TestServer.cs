@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using UserSystem.Contracts;
+using UserSystem.Server;
 
-namespace UserSystem.Server.Tests.Infrastructure;
+namespace UserSystem.Testing;
 
 /// <summary>
 /// The real server (the same composition as Program) on Kestrel, listening on loopback

@@ -1,4 +1,4 @@
-namespace UserSystem.Server.Tests.Infrastructure;
+namespace UserSystem.Testing;
 
 /// <summary>A default timeout on every await, so a hang fails the test fast instead of the run.</summary>
 public static class TaskTimeoutExtensions

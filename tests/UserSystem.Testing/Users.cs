@@ -1,6 +1,6 @@
 using UserSystem.Contracts;
 
-namespace UserSystem.Server.Tests.Infrastructure;
+namespace UserSystem.Testing;
 
 /// <summary>Valid requests with unique emails, so tests never collide with each other.</summary>
 public static class Users

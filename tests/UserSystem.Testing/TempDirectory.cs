@@ -1,4 +1,4 @@
-namespace UserSystem.Server.Tests.Infrastructure;
+namespace UserSystem.Testing;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
