@@ -13,6 +13,7 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly GrpcChannel _channel;
+    private readonly List<string> _output = [];
 
     private ServerProcess(Process process, int grpcPort, int httpPort)
     {
@@ -29,6 +30,18 @@ public sealed class ServerProcess : IAsyncDisposable
     public GrpcChannel Channel => _channel;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>What the server has written to standard output and error so far.</summary>
+    public IReadOnlyList<string> OutputLines
+    {
+        get
+        {
+            lock (_output)
+            {
+                return [.. _output];
+            }
+        }
+    }
 
     public int ExitCode => _process.ExitCode;
 
@@ -50,12 +63,12 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        // Drain the output so the child never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, grpcPort, httpPort);
+        // Keep draining the output (a full pipe would block the child) and keep it for the tests.
+        process.OutputDataReceived += (_, line) => server.Record(line.Data);
+        process.ErrorDataReceived += (_, line) => server.Record(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, grpcPort, httpPort);
         await server.WaitUntilHealthyAsync().DefaultTimeout();
         return server;
     }
@@ -83,6 +96,32 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>Waits until a line of the server's output satisfies <paramref name="match"/>.</summary>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> match)
+    {
+        while (true)
+        {
+            var line = OutputLines.FirstOrDefault(match);
+            if (line is not null)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
     }
 
     private async Task WaitUntilHealthyAsync()

@@ -1,0 +1,25 @@
+using Grpc.Core;
+using UserSystem.Contracts;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Hosting;
+
+/// <summary>Every call is logged once with its method, final status, duration and request id.</summary>
+public sealed class CallLoggingTests
+{
+    [Fact]
+    public async Task FinishedCalls_AreLoggedWithMethodStatusDurationAndRequestId()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(directory.File("users.db"));
+        var client = new UserService.UserServiceClient(server.Channel);
+
+        await client.CreateUserAsync(Users.NewRequest(), new Metadata { { "x-request-id", "log-ok-1" } }).ResponseAsync.DefaultTimeout();
+        await Assert.ThrowsAsync<RpcException>(() => client.GetUserAsync(new GetUserRequest { Id = 777 }, new Metadata { { "x-request-id", "log-missing-2" } }).ResponseAsync.DefaultTimeout());
+
+        var ok = await server.WaitForOutputAsync(line => line.Contains("log-ok-1", StringComparison.Ordinal)).DefaultTimeout();
+        var notFound = await server.WaitForOutputAsync(line => line.Contains("log-missing-2", StringComparison.Ordinal)).DefaultTimeout();
+        Assert.Matches(@"gRPC /user\.UserService/CreateUser finished with OK in \d+\.\d ms \(request id log-ok-1\)", ok);
+        Assert.Matches(@"gRPC /user\.UserService/GetUser finished with NotFound in \d+\.\d ms \(request id log-missing-2\)", notFound);
+    }
+}
