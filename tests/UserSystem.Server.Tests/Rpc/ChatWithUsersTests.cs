@@ -4,23 +4,13 @@ using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Rpc;
 
-public sealed class ChatWithUsersTests : IAsyncLifetime
+public sealed class ChatWithUsersTests : ServerTestBase
 {
-    private TestServer _server = null!;
-    private UserService.UserServiceClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _client = _server.Client;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task EachRequest_IsCreatedAndSentBackBeforeTheNextIsSent()
     {
-        using var chat = _client.ChatWithUsers();
+        using var chat = Client.ChatWithUsers();
 
         foreach (var name in new[] { "First", "Second", "Third" })
         {
@@ -30,7 +20,7 @@ public sealed class ChatWithUsersTests : IAsyncLifetime
             var user = chat.ResponseStream.Current;
             Assert.Equal(name, user.Name);
             Assert.Equal(request.Email, user.Email);
-            Assert.Equal(user, await _client.GetUserAsync(new GetUserRequest { Id = user.Id }).ResponseAsync.DefaultTimeout());
+            Assert.Equal(user, await Client.GetUserAsync(new GetUserRequest { Id = user.Id }).ResponseAsync.DefaultTimeout());
         }
 
         await chat.RequestStream.CompleteAsync().DefaultTimeout();
@@ -40,7 +30,7 @@ public sealed class ChatWithUsersTests : IAsyncLifetime
     [Fact]
     public async Task FailingItem_EndsTheCallWithItsStatus_AndEarlierUsersStayCreated()
     {
-        using var chat = _client.ChatWithUsers();
+        using var chat = Client.ChatWithUsers();
         await chat.RequestStream.WriteAsync(Users.NewRequest(name: "Kept")).DefaultTimeout();
         Assert.True(await chat.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
         var kept = chat.ResponseStream.Current;
@@ -50,14 +40,14 @@ public sealed class ChatWithUsersTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.InvalidArgument, exception.StatusCode);
         Assert.Equal(["email"], RpcAssert.ViolatedFields(exception));
-        var list = await _client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+        var list = await Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
         Assert.Equal([kept.Id], list.Users.Select(user => user.Id));
     }
 
     [Fact]
     public async Task DuplicateEmail_EndsTheCallWithAlreadyExists()
     {
-        using var chat = _client.ChatWithUsers();
+        using var chat = Client.ChatWithUsers();
         await chat.RequestStream.WriteAsync(Users.NewRequest(email: "chat@example.com")).DefaultTimeout();
         Assert.True(await chat.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
 

@@ -5,18 +5,8 @@ using UserSystem.Testing;
 namespace UserSystem.Server.Tests.Rpc;
 
 /// <summary>CreateBatchUsers is all or nothing.</summary>
-public sealed class CreateBatchUsersTests : IAsyncLifetime
+public sealed class CreateBatchUsersTests : ServerTestBase
 {
-    private TestServer _server = null!;
-    private UserService.UserServiceClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _client = _server.Client;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task ValidBatch_StoresEveryUser_AndAnswersCountAndIds()
@@ -31,7 +21,7 @@ public sealed class CreateBatchUsersTests : IAsyncLifetime
         Assert.Equal(3, ids.Count);
         foreach (var (id, request) in ids.Zip(requests))
         {
-            var user = await _client.GetUserAsync(new GetUserRequest { Id = id }).ResponseAsync.DefaultTimeout();
+            var user = await Client.GetUserAsync(new GetUserRequest { Id = id }).ResponseAsync.DefaultTimeout();
             Assert.Equal(request.Email, user.Email);
             Assert.Equal(UserStatus.Active, user.Status);
         }
@@ -56,7 +46,7 @@ public sealed class CreateBatchUsersTests : IAsyncLifetime
 
         Assert.StartsWith("Batch item 5 is invalid", exception.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(["email"], RpcAssert.ViolatedFields(exception));
-        await AssertNoUsersAsync();
+        Assert.Equal(0, await CountUsersAsync());
         // The emails of items 1-4 were never taken: the same users can be created now.
         var retry = await SendBatchAsync(requests.Take(4)).DefaultTimeout();
         Assert.Equal(4, retry.CreatedCount);
@@ -65,14 +55,13 @@ public sealed class CreateBatchUsersTests : IAsyncLifetime
     [Fact]
     public async Task ItemWithAnExistingEmail_IsAlreadyExists_NamingItsPosition_AndStoresNothing()
     {
-        await _client.CreateUserAsync(Users.NewRequest(email: "taken@example.com")).ResponseAsync.DefaultTimeout();
+        await Client.CreateUserAsync(Users.NewRequest(email: "taken@example.com")).ResponseAsync.DefaultTimeout();
         var requests = new[] { Users.NewRequest(), Users.NewRequest(), Users.NewRequest(email: "Taken@Example.com") };
 
         var exception = await RpcAssert.FailsWithAsync(StatusCode.AlreadyExists, () => SendBatchAsync(requests));
 
         Assert.StartsWith("Batch item 3", exception.Status.Detail, StringComparison.Ordinal);
-        var list = await _client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        Assert.Equal(1, list.Total);
+        Assert.Equal(1, await CountUsersAsync());
     }
 
     [Fact]
@@ -83,14 +72,14 @@ public sealed class CreateBatchUsersTests : IAsyncLifetime
         var exception = await RpcAssert.FailsWithAsync(StatusCode.AlreadyExists, () => SendBatchAsync(requests));
 
         Assert.StartsWith("Batch item 2", exception.Status.Detail, StringComparison.Ordinal);
-        await AssertNoUsersAsync();
+        Assert.Equal(0, await CountUsersAsync());
     }
 
     [Fact]
     public async Task ClientCancelsMidBatch_NothingIsStored()
     {
         using var cancellation = new CancellationTokenSource();
-        using var call = _client.CreateBatchUsers(cancellationToken: cancellation.Token);
+        using var call = Client.CreateBatchUsers(cancellationToken: cancellation.Token);
         for (var i = 0; i < 5; i++)
         {
             await call.RequestStream.WriteAsync(Users.NewRequest()).DefaultTimeout();
@@ -100,12 +89,12 @@ public sealed class CreateBatchUsersTests : IAsyncLifetime
         var exception = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.DefaultTimeout());
 
         Assert.Equal(StatusCode.Cancelled, exception.StatusCode);
-        await AssertNoUsersAsync();
+        Assert.Equal(0, await CountUsersAsync());
     }
 
     private async Task<CreateUserResponse> SendBatchAsync(IEnumerable<CreateUserRequest> requests)
     {
-        using var call = _client.CreateBatchUsers();
+        using var call = Client.CreateBatchUsers();
         try
         {
             foreach (var request in requests)
@@ -121,11 +110,5 @@ public sealed class CreateBatchUsersTests : IAsyncLifetime
         }
 
         return await call.ResponseAsync;
-    }
-
-    private async Task AssertNoUsersAsync()
-    {
-        var list = await _client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        Assert.Equal(0, list.Total);
     }
 }

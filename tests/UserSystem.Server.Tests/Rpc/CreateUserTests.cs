@@ -4,25 +4,15 @@ using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Rpc;
 
-public sealed class CreateUserTests : IAsyncLifetime
+public sealed class CreateUserTests : ServerTestBase
 {
-    private TestServer _server = null!;
-    private UserService.UserServiceClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await TestServer.StartAsync();
-        _client = _server.Client;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task ValidUser_IsStoredActive_AndReturnedWithTheSeedMessage()
     {
         var request = Users.NewRequest(name: "  Ada Lovelace  ", age: 36, hobbies: ["math", "poetry"]);
 
-        var response = await _client.CreateUserAsync(request).ResponseAsync.DefaultTimeout();
+        var response = await Client.CreateUserAsync(request).ResponseAsync.DefaultTimeout();
 
         Assert.Equal("user created successfully", response.Message);
         Assert.True(response.User.Id > 0);
@@ -35,7 +25,7 @@ public sealed class CreateUserTests : IAsyncLifetime
         Assert.Equal(response.User.CreateTime, response.User.UpdateTime);
         Assert.Equal(1, response.CreatedCount);
         Assert.Equal(new IdRange { First = response.User.Id, Last = response.User.Id }, Assert.Single(response.CreatedIds));
-        Assert.Equal(response.User, await _client.GetUserAsync(new GetUserRequest { Id = response.User.Id }).ResponseAsync.DefaultTimeout());
+        Assert.Equal(response.User, await Client.GetUserAsync(new GetUserRequest { Id = response.User.Id }).ResponseAsync.DefaultTimeout());
     }
 
     [Fact]
@@ -45,8 +35,8 @@ public sealed class CreateUserTests : IAsyncLifetime
         var email = $"{new string('l', 64)}@{new string('d', 63)}.{new string('e', 63)}.{new string('f', 57)}.com";
         Assert.Equal(254, email.Length);
 
-        var oldest = await _client.CreateUserAsync(Users.NewRequest(name: new string('n', 100), age: 150, hobbies: hobbies)).ResponseAsync.DefaultTimeout();
-        var youngest = await _client.CreateUserAsync(Users.NewRequest(name: "N", email: email, age: 0)).ResponseAsync.DefaultTimeout();
+        var oldest = await Client.CreateUserAsync(Users.NewRequest(name: new string('n', 100), age: 150, hobbies: hobbies)).ResponseAsync.DefaultTimeout();
+        var youngest = await Client.CreateUserAsync(Users.NewRequest(name: "N", email: email, age: 0)).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(20, oldest.User.Hobbies.Count);
         Assert.Equal(email, youngest.User.Email);
@@ -76,7 +66,7 @@ public sealed class CreateUserTests : IAsyncLifetime
         }
 
         var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument,
-            () => _client.CreateUserAsync(new CreateUserRequest { Name = name, Email = email, Age = age }).ResponseAsync);
+            () => Client.CreateUserAsync(new CreateUserRequest { Name = name, Email = email, Age = age }).ResponseAsync);
 
         Assert.Equal([field], RpcAssert.ViolatedFields(exception));
         Assert.Contains(field, exception.Status.Detail, StringComparison.Ordinal);
@@ -87,7 +77,7 @@ public sealed class CreateUserTests : IAsyncLifetime
     {
         var request = Users.NewRequest(hobbies: Enumerable.Range(0, 21).Select(i => $"hobby {i}").ToArray());
 
-        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => _client.CreateUserAsync(request).ResponseAsync);
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => Client.CreateUserAsync(request).ResponseAsync);
 
         Assert.Equal(["hobbies"], RpcAssert.ViolatedFields(exception));
     }
@@ -97,7 +87,7 @@ public sealed class CreateUserTests : IAsyncLifetime
     {
         var request = Users.NewRequest(hobbies: ["fine", "", new string('h', 51)]);
 
-        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => _client.CreateUserAsync(request).ResponseAsync);
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => Client.CreateUserAsync(request).ResponseAsync);
 
         Assert.Equal(["hobbies[1]", "hobbies[2]"], RpcAssert.ViolatedFields(exception));
     }
@@ -106,23 +96,21 @@ public sealed class CreateUserTests : IAsyncLifetime
     public async Task SeveralBadFields_AreAllReported_AndNothingIsStored()
     {
         var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument,
-            () => _client.CreateUserAsync(new CreateUserRequest { Name = "", Email = "nope", Age = 200 }).ResponseAsync);
+            () => Client.CreateUserAsync(new CreateUserRequest { Name = "", Email = "nope", Age = 200 }).ResponseAsync);
 
         Assert.Equal(["name", "email", "age"], RpcAssert.ViolatedFields(exception));
-        var list = await _client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        Assert.Equal(0, list.Total);
+        Assert.Equal(0, await CountUsersAsync());
     }
 
     [Fact]
     public async Task EmailTakenInAnotherCase_IsAlreadyExists()
     {
-        await _client.CreateUserAsync(Users.NewRequest(email: "grace@example.com")).ResponseAsync.DefaultTimeout();
+        await Client.CreateUserAsync(Users.NewRequest(email: "grace@example.com")).ResponseAsync.DefaultTimeout();
 
         var exception = await RpcAssert.FailsWithAsync(StatusCode.AlreadyExists,
-            () => _client.CreateUserAsync(Users.NewRequest(email: "GRACE@Example.com")).ResponseAsync);
+            () => Client.CreateUserAsync(Users.NewRequest(email: "GRACE@Example.com")).ResponseAsync);
 
         Assert.Contains("email already exists", exception.Status.Detail, StringComparison.Ordinal);
-        var list = await _client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        Assert.Equal(1, list.Total);
+        Assert.Equal(1, await CountUsersAsync());
     }
 }

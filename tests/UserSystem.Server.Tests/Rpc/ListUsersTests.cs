@@ -5,17 +5,14 @@ using UserSystem.Testing;
 namespace UserSystem.Server.Tests.Rpc;
 
 /// <summary>Seed offset paging with the documented default (10) and maximum (100) page sizes.</summary>
-public sealed class ListUsersTests : IAsyncLifetime
+public sealed class ListUsersTests : ServerTestBase
 {
     private const int UserCount = 105;
-    private TestServer _server = null!;
-    private UserService.UserServiceClient _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
-        _client = _server.Client;
-        using var batch = _client.CreateBatchUsers();
+        await base.InitializeAsync();
+        using var batch = Client.CreateBatchUsers();
         for (var i = 1; i <= UserCount; i++)
         {
             await batch.RequestStream.WriteAsync(Users.NewRequest(name: $"User {i}")).DefaultTimeout();
@@ -25,12 +22,10 @@ public sealed class ListUsersTests : IAsyncLifetime
         await batch.ResponseAsync.DefaultTimeout();
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Page_IsTheIdOrderedSlice_WithTheTrueTotal()
     {
-        var response = await _client.ListUsersAsync(new ListUsersRequest { Page = 2, Limit = 4 }).ResponseAsync.DefaultTimeout();
+        var response = await Client.ListUsersAsync(new ListUsersRequest { Page = 2, Limit = 4 }).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(["User 9", "User 10", "User 11", "User 12"], response.Users.Select(user => user.Name));
         Assert.Equal(UserCount, response.Total);
@@ -42,7 +37,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [InlineData(-3)]
     public async Task NonPositiveLimit_UsesTheDefaultPageSizeOfTen(int limit)
     {
-        var response = await _client.ListUsersAsync(new ListUsersRequest { Page = 1, Limit = limit }).ResponseAsync.DefaultTimeout();
+        var response = await Client.ListUsersAsync(new ListUsersRequest { Page = 1, Limit = limit }).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(Enumerable.Range(11, 10).Select(i => $"User {i}"), response.Users.Select(user => user.Name));
     }
@@ -50,7 +45,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [Fact]
     public async Task LimitAboveTheMaximum_IsCappedToOneHundred()
     {
-        var response = await _client.ListUsersAsync(new ListUsersRequest { Page = 0, Limit = 1000 }).ResponseAsync.DefaultTimeout();
+        var response = await Client.ListUsersAsync(new ListUsersRequest { Page = 0, Limit = 1000 }).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(100, response.Users.Count);
         Assert.Equal(UserCount, response.Total);
@@ -59,7 +54,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     [Fact]
     public async Task PageBeyondTheEnd_IsEmpty_WithTheTotal()
     {
-        var response = await _client.ListUsersAsync(new ListUsersRequest { Page = 50, Limit = 10 }).ResponseAsync.DefaultTimeout();
+        var response = await Client.ListUsersAsync(new ListUsersRequest { Page = 50, Limit = 10 }).ResponseAsync.DefaultTimeout();
 
         Assert.Empty(response.Users);
         Assert.Equal(UserCount, response.Total);
@@ -69,7 +64,7 @@ public sealed class ListUsersTests : IAsyncLifetime
     public async Task NegativePage_IsInvalidArgument_OnPage()
     {
         var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument,
-            () => _client.ListUsersAsync(new ListUsersRequest { Page = -1, Limit = 10 }).ResponseAsync);
+            () => Client.ListUsersAsync(new ListUsersRequest { Page = -1, Limit = 10 }).ResponseAsync);
 
         Assert.Equal(["page"], RpcAssert.ViolatedFields(exception));
     }

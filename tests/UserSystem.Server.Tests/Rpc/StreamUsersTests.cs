@@ -4,30 +4,27 @@ using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Rpc;
 
-public sealed class StreamUsersTests : IAsyncLifetime
+public sealed class StreamUsersTests : ServerTestBase
 {
-    private TestServer _server = null!;
-    private UserService.UserServiceClient _client = null!;
     private List<int> _ids = [];
 
-    public async Task InitializeAsync()
+    // A read page of 3 makes ten users span four store reads.
+    protected override string[] ServerSettings => ["Limits:StreamReadPageSize=3"];
+
+    public override async Task InitializeAsync()
     {
-        // A read page of 3 makes ten users span four store reads.
-        _server = await TestServer.StartAsync(databasePath: null, "Limits:StreamReadPageSize=3");
-        _client = _server.Client;
+        await base.InitializeAsync();
         _ids = [];
         for (var i = 1; i <= 10; i++)
         {
-            _ids.Add((await _client.CreateUserAsync(Users.NewRequest(name: $"User {i}")).ResponseAsync.DefaultTimeout()).User.Id);
+            _ids.Add((await Client.CreateUserAsync(Users.NewRequest(name: $"User {i}")).ResponseAsync.DefaultTimeout()).User.Id);
         }
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task MoreUsersThanOneReadPage_AreAllSentInIdOrder()
     {
-        using var call = _client.StreamUsers(new StreamUsersRequest());
+        using var call = Client.StreamUsers(new StreamUsersRequest());
 
         var streamed = await call.ResponseStream.ReadAllAsync().Select(user => user.Id).ToListAsync().AsTask().DefaultTimeout();
 
@@ -39,7 +36,7 @@ public sealed class StreamUsersTests : IAsyncLifetime
     [InlineData(11)]
     public async Task DelayOutsideZeroToTen_IsInvalidArgument_OnDelaySeconds(int delay)
     {
-        using var call = _client.StreamUsers(new StreamUsersRequest { DelaySeconds = delay });
+        using var call = Client.StreamUsers(new StreamUsersRequest { DelaySeconds = delay });
 
         var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => call.ResponseStream.MoveNext(CancellationToken.None));
 
@@ -50,7 +47,7 @@ public sealed class StreamUsersTests : IAsyncLifetime
     public async Task Delay_PacesTheMessages_AndTheDeadlineEndsTheStream()
     {
         // One second between messages and a 2.5 s deadline: the deadline falls mid-stream.
-        using var call = _client.StreamUsers(new StreamUsersRequest { DelaySeconds = 1 }, deadline: DateTime.UtcNow.AddSeconds(2.5));
+        using var call = Client.StreamUsers(new StreamUsersRequest { DelaySeconds = 1 }, deadline: DateTime.UtcNow.AddSeconds(2.5));
         var received = new List<int>();
 
         var exception = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -71,14 +68,13 @@ public sealed class StreamUsersTests : IAsyncLifetime
     public async Task ClientCancellation_EndsTheStream_AndTheServerKeepsServing()
     {
         using var cancellation = new CancellationTokenSource();
-        using var call = _client.StreamUsers(new StreamUsersRequest { DelaySeconds = 10 }, cancellationToken: cancellation.Token);
+        using var call = Client.StreamUsers(new StreamUsersRequest { DelaySeconds = 10 }, cancellationToken: cancellation.Token);
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
 
         await cancellation.CancelAsync();
         var exception = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
 
         Assert.Equal(StatusCode.Cancelled, exception.StatusCode);
-        var list = await _client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        Assert.Equal(10, list.Total);
+        Assert.Equal(10, await CountUsersAsync());
     }
 }
