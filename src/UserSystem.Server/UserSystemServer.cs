@@ -1,5 +1,7 @@
 using UserSystem.Server.Rpc;
 using UserSystem.Server.Hosting;
+using UserSystem.Server.Observability;
+using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
 
 namespace UserSystem.Server;
@@ -11,14 +13,19 @@ public static class UserSystemServer
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServerHosting();
+        builder.AddUserObservability();
         builder.Services
+            .AddUserSecurity(builder.Configuration)
+            .AddUserRateLimiting(builder.Configuration)
             .AddUserStorage(builder.Configuration)
             .AddUserGrpc()
             .AddUserHealth();
 
         var app = builder.Build();
+        app.UseUserSecurity();
         app.MapUserGrpc();
         app.MapUserHealth();
+        app.MapUserObservability();
         return app;
     }
 }

@@ -56,7 +56,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { serverDll, $"--Server:GrpcPort={grpcPort}", $"--Server:HttpPort={httpPort}", $"--Storage:Sqlite:Path={databasePath}" }
+        // Not Production (which refuses an open server); settings may still choose Auth:Mode=Jwt.
+        foreach (var argument in new[] { serverDll, $"--Server:GrpcPort={grpcPort}", $"--Server:HttpPort={httpPort}", $"--Storage:Sqlite:Path={databasePath}", "--environment=Testing", "--Auth:Mode=None" }
             .Concat(settings.Select(setting => "--" + setting)))
         {
             start.ArgumentList.Add(argument);

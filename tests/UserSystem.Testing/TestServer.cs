@@ -47,6 +47,13 @@ public sealed class TestServer : IAsyncDisposable
             "--Server:HttpPort=0",
             $"--Storage:Sqlite:Path={databasePath}",
             "--Logging:LogLevel:Default=Warning",
+            // Not Production (which refuses an open server): tests that check authentication
+            // pass Auth:Mode=Jwt and a key; rate-limit tests pass small limits.
+            "--environment=Testing",
+            "--Auth:Mode=None",
+            "--RateLimit:TokensPerPeriod=100000",
+            "--RateLimit:BurstLimit=100000",
+            "--RateLimit:MaxConcurrentStreams=1000",
             .. settings.Select(setting => "--" + setting),
         ];
         var app = UserSystemServer.Build(args);

@@ -37,6 +37,8 @@ public sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
         OptionRules.Range(failures, "Limits:DefaultPageSize", options.DefaultPageSize, 1, Math.Max(1, options.MaxPageSize));
         OptionRules.Range(failures, "Limits:StreamReadPageSize", options.StreamReadPageSize, 1, 10_000);
         OptionRules.Range(failures, "Limits:MaxStreamDelaySeconds", options.MaxStreamDelaySeconds, 0, 3600);
+        OptionRules.Range(failures, "Limits:MaxBatchSize", options.MaxBatchSize, 1, 10_000_000);
+        OptionRules.Range(failures, "Limits:MaxStreamDurationSeconds", options.MaxStreamDurationSeconds, 1, 7 * 24 * 3600);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

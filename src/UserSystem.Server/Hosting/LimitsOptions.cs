@@ -19,4 +19,10 @@ public sealed class LimitsOptions
 
     /// <summary>The largest <c>delay_seconds</c> that <c>StreamUsers</c> accepts.</summary>
     public int MaxStreamDelaySeconds { get; set; } = 10;
+
+    /// <summary>The most items one client-streaming call (<c>CreateBatchUsers</c>) may send.</summary>
+    public int MaxBatchSize { get; set; } = 100_000;
+
+    /// <summary>How long a streaming call without a client deadline may run before DEADLINE_EXCEEDED.</summary>
+    public int MaxStreamDurationSeconds { get; set; } = 3600;
 }

@@ -18,4 +18,7 @@ public sealed class ServerOptions
 
     /// <summary>How long a stop waits for in-flight calls before it cuts them off.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>TLS and mutual TLS for both endpoints; off (h2c and plain HTTP) unless a certificate is set.</summary>
+    public TlsOptions Tls { get; set; } = new();
 }

@@ -1,8 +1,10 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using UserSystem.Contracts;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
+using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
 
 namespace UserSystem.Server.Rpc;
@@ -10,11 +12,14 @@ namespace UserSystem.Server.Rpc;
 /// <summary>
 /// <c>user.UserService</c>: each method validates, calls the store and maps. Failures are thrown
 /// as domain exceptions; <see cref="Interceptors.ErrorMappingInterceptor"/> turns them into statuses.
+/// Every method needs an authenticated caller (class attribute); each names its policy.
 /// </summary>
+[Authorize]
 public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> limits) : UserService.UserServiceBase
 {
     private readonly LimitsOptions _limits = limits.Value;
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
     {
         var user = await store.CreateAsync(UserRequestValidation.ToValidNewUser(request), context.CancellationToken);
@@ -27,6 +32,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         };
     }
 
+    [Authorize(Policy = AuthPolicies.SelfOrAdmin)]
     public override async Task<User> GetUser(GetUserRequest request, ServerCallContext context)
     {
         if (request.Id <= 0)
@@ -34,10 +40,17 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
             throw InvalidInputException.ForField("id", "must be a positive number");
         }
 
-        var user = await store.FindAsync(request.Id, context.CancellationToken) ?? throw new UserNotFoundException(request.Id);
+        var user = await store.FindAsync(request.Id, context.CancellationToken);
+        context.GetCaller().EnsureSelfOrAdmin(request.Id, user?.Email);
+        if (user is null)
+        {
+            throw new UserNotFoundException(request.Id);
+        }
+
         return user.Status == AccountStatus.Suspended ? throw new UserSuspendedException(user.Id) : user.ToContract();
     }
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
     {
         if (request.Page < 0)
@@ -55,6 +68,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         };
     }
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task StreamUsers(StreamUsersRequest request, IServerStreamWriter<User> responseStream, ServerCallContext context)
     {
         if (request.DelaySeconds < 0 || request.DelaySeconds > _limits.MaxStreamDelaySeconds)
@@ -85,6 +99,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         while (page.Count == _limits.StreamReadPageSize);
     }
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<CreateUserResponse> CreateBatchUsers(IAsyncStreamReader<CreateUserRequest> requestStream, ServerCallContext context)
     {
         var result = await store.CreateBatchAsync(requestStream.ReadValidNewUsersAsync(context.CancellationToken), context.CancellationToken);
@@ -96,6 +111,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         };
     }
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task ChatWithUsers(IAsyncStreamReader<CreateUserRequest> requestStream, IServerStreamWriter<User> responseStream, ServerCallContext context)
     {
         // Each user is stored before it is sent back; a failing item ends the call and

@@ -9,14 +9,19 @@ namespace UserSystem.Server.Tests.Hosting;
 public sealed class InterceptorOrderTests
 {
     [Fact]
-    public async Task Pipeline_RunsMetadataThenLoggingThenErrorsThenShutdown()
+    public async Task Pipeline_RunsMetadataLoggingMetricsLimitsAuditErrorsThenStreamControls()
     {
         await using var server = await TestServer.StartAsync();
 
         var interceptors = server.Services.GetRequiredService<IOptions<GrpcServiceOptions>>().Value.Interceptors;
 
         Assert.Equal(
-            [typeof(RequestMetadataInterceptor), typeof(CallLoggingInterceptor), typeof(ErrorMappingInterceptor), typeof(StreamShutdownInterceptor)],
+            [
+                typeof(RequestMetadataInterceptor), typeof(CallLoggingInterceptor), typeof(MetricsInterceptor),
+                typeof(RateLimitInterceptor), typeof(StreamConcurrencyInterceptor), typeof(AuditInterceptor),
+                typeof(ErrorMappingInterceptor), typeof(StreamShutdownInterceptor), typeof(StreamDurationInterceptor),
+                typeof(BatchSizeInterceptor),
+            ],
             interceptors.Select(registration => registration.Type));
     }
 }

@@ -1,0 +1,16 @@
+namespace UserSystem.Server.Observability;
+
+/// <summary>The <c>Telemetry</c> section.</summary>
+public sealed class TelemetryOptions
+{
+    public const string SectionName = "Telemetry";
+
+    /// <summary>The standard OpenTelemetry variable, honoured when <see cref="OtlpEndpoint"/> is unset.</summary>
+    public const string StandardOtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>An OTLP collector (e.g. <c>http://localhost:4317</c>); traces are exported only when set.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The Prometheus scrape path on the HTTP port.</summary>
+    public string MetricsPath { get; set; } = "/metrics";
+}

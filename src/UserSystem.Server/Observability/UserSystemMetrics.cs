@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Grpc.Core;
+
+namespace UserSystem.Server.Observability;
+
+/// <summary>
+/// The service's one <see cref="Meter"/>. RPC instruments follow the OpenTelemetry RPC semantic
+/// conventions (grpc-dotnet has no server meter of its own); the rest are namespaced <c>user_system.</c>.
+/// </summary>
+public sealed class UserSystemMetrics
+{
+    public const string MeterName = "UserSystem.Server";
+
+    private readonly Histogram<double> _duration;
+    private readonly UpDownCounter<long> _activeCalls;
+    private readonly Counter<long> _usersCreated;
+    private readonly Counter<long> _rateLimited;
+
+    public UserSystemMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _duration = meter.CreateHistogram(
+            "rpc.server.duration", unit: "ms", description: "Duration of gRPC calls handled by the server, by method and status.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000] });
+        _activeCalls = meter.CreateUpDownCounter<long>("rpc.server.active_calls", unit: "{call}", description: "gRPC calls in flight.");
+        _usersCreated = meter.CreateCounter<long>("user_system.users.created", unit: "{user}", description: "Users created by any RPC.");
+        _rateLimited = meter.CreateCounter<long>("user_system.rate_limit.rejections", unit: "{call}", description: "Calls refused with RESOURCE_EXHAUSTED by a per-caller limit.");
+    }
+
+    public void CallStarted(string method) => _activeCalls.Add(1, MethodTags(method));
+
+    public void CallEnded(string method, StatusCode status, TimeSpan elapsed)
+    {
+        _activeCalls.Add(-1, MethodTags(method));
+        var tags = MethodTags(method);
+        tags.Add("rpc.grpc.status_code", (int)status);
+        _duration.Record(elapsed.TotalMilliseconds, tags);
+    }
+
+    public void UsersCreated(int count)
+    {
+        if (count > 0)
+        {
+            _usersCreated.Add(count);
+        }
+    }
+
+    /// <summary><paramref name="limit"/> says which limit refused the call (<c>rate</c> or <c>concurrent_streams</c>).</summary>
+    public void RateLimited(string method, string limit)
+    {
+        var tags = MethodTags(method);
+        tags.Add("limit", limit);
+        _rateLimited.Add(1, tags);
+    }
+
+    // "/user.UserService/GetUser" -> rpc.service "user.UserService", rpc.method "GetUser".
+    private static TagList MethodTags(string fullMethod)
+    {
+        var slash = fullMethod.LastIndexOf('/');
+        return new TagList
+        {
+            { "rpc.system", "grpc" },
+            { "rpc.service", slash > 0 ? fullMethod[1..slash] : string.Empty },
+            { "rpc.method", slash >= 0 ? fullMethod[(slash + 1)..] : fullMethod },
+        };
+    }
+}

@@ -1,0 +1,44 @@
+using Grpc.Core;
+using UserSystem.Server.Security;
+
+namespace UserSystem.Server.Rpc.Interceptors;
+
+/// <summary>
+/// Writes one audit line per call: who (the authenticated actor), what (method), the outcome and
+/// the request id; and scopes every log line inside the call with the actor and request id.
+/// Until the events table lands this log is the audit trail. Emails and tokens are never written.
+/// </summary>
+public sealed class AuditInterceptor(ILogger<AuditInterceptor> logger) : ServerCallInterceptor
+{
+    // Health probes and reflection change nothing and would drown the trail.
+    private const string AuditedServicePrefix = "/user.";
+
+    protected override async Task<TResult> InterceptAsync<TResult>(
+        MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
+    {
+        if (!context.Method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal))
+        {
+            return await continuation(context);
+        }
+
+        var actor = context.GetCaller().Actor;
+        var requestId = context.GetRequestId();
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Actor"] = actor, ["RequestId"] = requestId });
+        var status = StatusCode.Unknown;
+        try
+        {
+            var result = await continuation(context);
+            status = StatusCode.OK;
+            return result;
+        }
+        catch (RpcException exception)
+        {
+            status = exception.StatusCode;
+            throw;
+        }
+        finally
+        {
+            AuditLog.Call(logger, actor, context.Method, status, requestId);
+        }
+    }
+}
