@@ -1,0 +1,112 @@
+using Grpc.Core;
+using UserSystem.Contracts;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Security;
+
+/// <summary>Each limit on what one call may ask for answers a clear status, and the server keeps serving.</summary>
+public sealed class ResourceLimitTests
+{
+    [Fact]
+    public async Task BatchOverMaxBatchSize_IsInvalidArgumentNamingTheLimit_AndStoresNothing()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxBatchSize=3");
+        var client = server.Client;
+
+        using var batch = client.CreateBatchUsers();
+        for (var i = 0; i < 4; i++)
+        {
+            await batch.RequestStream.WriteAsync(Users.NewRequest()).DefaultTimeout();
+        }
+
+        await batch.RequestStream.CompleteAsync().DefaultTimeout();
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => batch.ResponseAsync);
+        var list = await client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+
+        Assert.Contains("Limits:MaxBatchSize", exception.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("maximum of 3", exception.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["batch"], RpcAssert.ViolatedFields(exception));
+        Assert.Equal(0, list.Total);
+    }
+
+    [Fact]
+    public async Task BatchOfExactlyMaxBatchSize_IsStored()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxBatchSize=3");
+
+        using var batch = server.Client.CreateBatchUsers();
+        for (var i = 0; i < 3; i++)
+        {
+            await batch.RequestStream.WriteAsync(Users.NewRequest()).DefaultTimeout();
+        }
+
+        await batch.RequestStream.CompleteAsync().DefaultTimeout();
+        var response = await batch.ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(3, response.CreatedCount);
+    }
+
+    [Fact]
+    public async Task StreamWithoutDeadline_EndsAfterMaxStreamDuration_WithDeadlineExceeded()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxStreamDurationSeconds=1");
+        var client = server.Client;
+        await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+        await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+
+        // 10 s between the two users: only the server's 1 s cap can end this stream within the test timeout.
+        using var stream = client.StreamUsers(new StreamUsersRequest { DelaySeconds = 10 });
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.DeadlineExceeded, () => stream.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Contains("Limits:MaxStreamDurationSeconds", exception.Status.Detail, StringComparison.Ordinal);
+        var list = await client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+        Assert.Equal(2, list.Total);
+    }
+
+    [Fact]
+    public async Task StreamWithAClientDeadline_IsNotCutByTheServerCap()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxStreamDurationSeconds=1");
+        var client = server.Client;
+        await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+        await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+
+        // 2 s between the users: longer than the 1 s cap, well inside the client's own deadline.
+        using var stream = client.StreamUsers(new StreamUsersRequest { DelaySeconds = 2 }, deadline: DateTime.UtcNow.AddSeconds(25));
+        var streamed = 0;
+        while (await stream.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
+        {
+            streamed++;
+        }
+
+        Assert.Equal(2, streamed);
+    }
+
+    [Fact]
+    public async Task DelaySecondsOverTheMaximum_IsInvalidArgumentNamingTheField()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxStreamDelaySeconds=3");
+
+        using var stream = server.Client.StreamUsers(new StreamUsersRequest { DelaySeconds = 4 });
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => stream.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(["delay_seconds"], RpcAssert.ViolatedFields(exception));
+    }
+
+    [Fact]
+    public async Task ListLimitOverMaxPageSize_IsCappedToIt()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxPageSize=2", "Limits:DefaultPageSize=1");
+        var client = server.Client;
+        for (var i = 0; i < 3; i++)
+        {
+            await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+        }
+
+        var page = await client.ListUsersAsync(new ListUsersRequest { Limit = 1000 }).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(2, page.Users.Count);
+        Assert.Equal(3, page.Total);
+    }
+}
