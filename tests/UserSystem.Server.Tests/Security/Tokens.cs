@@ -21,24 +21,23 @@ public sealed class Tokens
     public string Admin(string subject = "admin") => Mint(subject, roles: CallerClaims.AdminRole);
 
     /// <summary>A channel that sends <paramref name="token"/> as a bearer token on every call (or nothing when null).</summary>
-    public static GrpcChannel Channel(TestServer server, string? token)
-    {
-        if (token is null)
-        {
-            return server.CreateChannel();
-        }
+    public static GrpcChannel Channel(TestServer server, string? token) =>
+        token is null ? server.CreateChannel() : server.CreateChannel(WithToken(token));
 
+    /// <summary>Channel options that send <paramref name="token"/> as a bearer token on every call.</summary>
+    public static GrpcChannelOptions WithToken(string token)
+    {
         var credentials = CallCredentials.FromInterceptor((_, metadata) =>
         {
             metadata.Add("authorization", $"Bearer {token}");
             return Task.CompletedTask;
         });
-        return server.CreateChannel(new GrpcChannelOptions
+        return new GrpcChannelOptions
         {
             Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, credentials),
             // Loopback h2c in tests; a real deployment sends tokens over TLS.
             UnsafeUseInsecureChannelCallCredentials = true,
-        });
+        };
     }
 
     public static UserService.UserServiceClient Client(TestServer server, string? token) => new(Channel(server, token));

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Grpc.Core;
+using Grpc.Net.Client;
+using UserSystem.Contracts;
+using UserSystem.Server.Tests.Security;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Observability;
+
+/// <summary>In Production, logs are JSON lines; each call leaves an audit line with actor and request id, and no email or token.</summary>
+public sealed class StructuredLogTests
+{
+    [Fact]
+    public async Task ProductionCall_WritesJsonAuditLine_WithActorAndRequestId_AndNoEmailOrToken()
+    {
+        var tokens = new Tokens();
+        using var directory = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(directory.File("users.db"), ["environment=Production", .. tokens.ServerSettings]);
+        var token = tokens.Admin("auditor-7");
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress, Tokens.WithToken(token));
+        var request = Users.NewRequest();
+
+        await new UserService.UserServiceClient(channel)
+            .CreateUserAsync(request, new Metadata { { "x-request-id", "audit-req-42" } }).ResponseAsync.DefaultTimeout();
+        var line = await server.WaitForOutputAsync(text => text.Contains("\"EventId\":4100", StringComparison.Ordinal)).DefaultTimeout();
+
+        using var entry = JsonDocument.Parse(line);
+        var state = entry.RootElement.GetProperty("State");
+        Assert.Equal("auditor-7", state.GetProperty("Actor").GetString());
+        Assert.Equal("/user.UserService/CreateUser", state.GetProperty("Method").GetString());
+        Assert.Equal("OK", state.GetProperty("Outcome").GetString());
+        Assert.Equal("audit-req-42", state.GetProperty("RequestId").GetString());
+        Assert.DoesNotContain(server.OutputLines, output => output.Contains(request.Email, StringComparison.OrdinalIgnoreCase) || output.Contains(token, StringComparison.Ordinal));
+    }
+}
