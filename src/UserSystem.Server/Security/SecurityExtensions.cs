@@ -26,6 +26,7 @@ public static class SecurityExtensions
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((bearer, auth) =>
             ConfigureBearer(bearer, auth.Value.Jwt));
 
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(CallerClaims.AdminRole))
             .AddPolicy(AuthPolicies.SelfOrAdmin, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>

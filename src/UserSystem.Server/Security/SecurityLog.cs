@@ -8,4 +8,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Authentication: JWT bearer tokens ({KeySource}), audience {Audience}")]
     public static partial void JwtEnabled(ILogger logger, string keySource, string audience);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "audit: {Actor} refused {Path}: {Outcome} (request id {RequestId})")]
+    public static partial void Refused(ILogger logger, string actor, string path, string outcome, string requestId);
 }

@@ -32,4 +32,24 @@ public sealed class StructuredLogTests
         Assert.Equal("audit-req-42", state.GetProperty("RequestId").GetString());
         Assert.DoesNotContain(server.OutputLines, output => output.Contains(request.Email, StringComparison.OrdinalIgnoreCase) || output.Contains(token, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task RefusedCall_WritesAuditLine_WithActorAndOutcome()
+    {
+        var tokens = new Tokens();
+        using var directory = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(directory.File("users.db"), ["environment=Production", .. tokens.ServerSettings]);
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress, Tokens.WithToken(tokens.Mint("user-9", userId: 9)));
+
+        await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => new UserService.UserServiceClient(channel)
+            .ListUsersAsync(new ListUsersRequest(), new Metadata { { "x-request-id", "refused-req-1" } }).ResponseAsync);
+        var line = await server.WaitForOutputAsync(text => text.Contains("\"EventId\":4002", StringComparison.Ordinal)).DefaultTimeout();
+
+        using var entry = JsonDocument.Parse(line);
+        var state = entry.RootElement.GetProperty("State");
+        Assert.Equal("user-9", state.GetProperty("Actor").GetString());
+        Assert.Equal("/user.UserService/ListUsers", state.GetProperty("Path").GetString());
+        Assert.Equal("forbidden", state.GetProperty("Outcome").GetString());
+        Assert.Equal("refused-req-1", state.GetProperty("RequestId").GetString());
+    }
 }
