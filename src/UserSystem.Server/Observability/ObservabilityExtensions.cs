@@ -23,17 +23,20 @@ public static class ObservabilityExtensions
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
 
-        var otlpEndpoint = telemetry.OtlpEndpoint ?? builder.Configuration[TelemetryOptions.StandardOtlpEndpointVariable];
-        if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+        // Our setting wins; else the exporter reads the standard OTEL_EXPORTER_OTLP_* variables
+        // (endpoint, protocol, headers) itself, from configuration.
+        if (!string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint))
         {
-            if (!Uri.TryCreate(otlpEndpoint, UriKind.Absolute, out var endpoint))
+            if (!Uri.TryCreate(telemetry.OtlpEndpoint, UriKind.Absolute, out var endpoint))
             {
-                throw new InvalidOperationException($"Telemetry:OtlpEndpoint (or {TelemetryOptions.StandardOtlpEndpointVariable}) '{otlpEndpoint}' is not an absolute URL.");
+                throw new InvalidOperationException($"Telemetry:OtlpEndpoint '{telemetry.OtlpEndpoint}' is not an absolute URL.");
             }
 
-            otel.WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation()
-                .AddOtlpExporter(exporter => exporter.Endpoint = endpoint));
+            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter(exporter => exporter.Endpoint = endpoint));
+        }
+        else if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.StandardOtlpEndpointVariable]))
+        {
+            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter());
         }
 
         if (builder.Environment.IsProduction())

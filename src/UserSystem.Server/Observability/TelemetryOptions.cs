@@ -8,7 +8,7 @@ public sealed class TelemetryOptions
     /// <summary>The standard OpenTelemetry variable, honoured when <see cref="OtlpEndpoint"/> is unset.</summary>
     public const string StandardOtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    /// <summary>An OTLP collector (e.g. <c>http://localhost:4317</c>); traces are exported only when set.</summary>
+    /// <summary>An OTLP/gRPC collector (e.g. <c>http://localhost:4317</c>); traces are exported only when this or the standard variable is set.</summary>
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>The Prometheus scrape path on the HTTP port.</summary>

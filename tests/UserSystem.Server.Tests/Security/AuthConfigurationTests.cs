@@ -70,4 +70,15 @@ public sealed class AuthConfigurationTests
         await app.StartAsync().DefaultTimeout();
         await app.StopAsync().DefaultTimeout();
     }
+
+    [Fact]
+    public async Task AuthOff_OnLoopback_StartsWithALoudWarning()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(directory.File("users.db"), "Auth:Mode=None");
+
+        var warning = await server.WaitForOutputAsync(line => line.Contains("AUTHENTICATION IS OFF", StringComparison.Ordinal)).DefaultTimeout();
+
+        Assert.Contains("Auth:Mode=None", warning, StringComparison.Ordinal);
+    }
 }
