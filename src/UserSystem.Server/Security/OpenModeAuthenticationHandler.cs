@@ -15,9 +15,11 @@ public sealed class OpenModeAuthenticationHandler(
 {
     public const string SchemeName = "Open";
 
-    private static readonly ClaimsPrincipal LocalAdmin = new(new ClaimsIdentity(
-        [new Claim(CallerClaims.Role, CallerClaims.AdminRole)], SchemeName, CallerClaims.Subject, CallerClaims.Role));
-
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
-        Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(LocalAdmin, SchemeName)));
+    // A new principal per request: principals are mutable, and one shared instance would leak changes between calls.
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var localAdmin = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(CallerClaims.Role, CallerClaims.AdminRole)], SchemeName, CallerClaims.Subject, CallerClaims.Role));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(localAdmin, SchemeName)));
+    }
 }
