@@ -13,7 +13,13 @@ public static class ObservabilityExtensions
     /// </summary>
     public static WebApplicationBuilder AddUserObservability(this WebApplicationBuilder builder)
     {
+        // Read while composing (the exporters are chosen here), so checked here rather than at start.
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (!telemetry.MetricsPath.StartsWith('/'))
+        {
+            throw new InvalidOperationException($"Telemetry:MetricsPath must start with '/' (was '{telemetry.MetricsPath}').");
+        }
+
         builder.Services.AddSingleton<UserSystemMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("user-system", serviceVersion: Rpc.Interceptors.RequestMetadataInterceptor.ServerVersion))
