@@ -92,7 +92,7 @@ public sealed class TestPki : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(2));
     }
 
     private static X509Certificate2 Issue(X509Certificate2 issuer, string subject, string usage, bool withServerNames)
@@ -113,7 +113,8 @@ public sealed class TestPki : IDisposable
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var issued = request.Create(issuer, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Strictly inside the issuer's validity, which CertificateRequest.Create insists on.
+        using var issued = request.Create(issuer, issuer.NotBefore.AddDays(1), issuer.NotAfter.AddDays(-1), serial);
         return issued.CopyWithPrivateKey(key);
     }
 }
