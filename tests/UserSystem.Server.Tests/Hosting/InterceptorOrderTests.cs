@@ -9,7 +9,7 @@ namespace UserSystem.Server.Tests.Hosting;
 public sealed class InterceptorOrderTests
 {
     [Fact]
-    public async Task Pipeline_RunsMetadataLoggingMetricsLimitsAuditErrorsThenStreamControls()
+    public async Task Pipeline_RunsMetadataScopeLoggingMetricsLimitsAuditErrorsThenStreamControls()
     {
         await using var server = await TestServer.StartAsync();
 
@@ -17,7 +17,7 @@ public sealed class InterceptorOrderTests
 
         Assert.Equal(
             [
-                typeof(RequestMetadataInterceptor), typeof(CallLoggingInterceptor), typeof(MetricsInterceptor),
+                typeof(RequestMetadataInterceptor), typeof(LogScopeInterceptor), typeof(CallLoggingInterceptor), typeof(MetricsInterceptor),
                 typeof(RateLimitInterceptor), typeof(StreamConcurrencyInterceptor), typeof(AuditInterceptor),
                 typeof(ErrorMappingInterceptor), typeof(StreamShutdownInterceptor), typeof(StreamDurationInterceptor),
                 typeof(BatchSizeInterceptor),

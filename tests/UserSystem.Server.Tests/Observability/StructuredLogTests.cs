@@ -11,7 +11,7 @@ namespace UserSystem.Server.Tests.Observability;
 public sealed class StructuredLogTests
 {
     [Fact]
-    public async Task ProductionCall_WritesJsonAuditLine_WithActorAndRequestId_AndNoEmailOrToken()
+    public async Task ProductionCall_WritesJsonAuditLine_AndScopedLines_WithActorAndRequestId_AndNoEmailOrToken()
     {
         var tokens = new Tokens();
         using var directory = new TempDirectory();
@@ -30,6 +30,11 @@ public sealed class StructuredLogTests
         Assert.Equal("/user.UserService/CreateUser", state.GetProperty("Method").GetString());
         Assert.Equal("OK", state.GetProperty("Outcome").GetString());
         Assert.Equal("audit-req-42", state.GetProperty("RequestId").GetString());
+        var finished = await server.WaitForOutputAsync(text => text.Contains("\"EventId\":1000", StringComparison.Ordinal)).DefaultTimeout();
+        using var finishedEntry = JsonDocument.Parse(finished);
+        var scope = finishedEntry.RootElement.GetProperty("Scopes").EnumerateArray().Single(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("Actor", out _));
+        Assert.Equal("auditor-7", scope.GetProperty("Actor").GetString());
+        Assert.Equal("audit-req-42", scope.GetProperty("RequestId").GetString());
         Assert.DoesNotContain(server.OutputLines, output => output.Contains(request.Email, StringComparison.OrdinalIgnoreCase) || output.Contains(token, StringComparison.Ordinal));
     }
 

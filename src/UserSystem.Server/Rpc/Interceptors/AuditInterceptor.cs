@@ -5,8 +5,8 @@ namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
 /// Writes one audit line per call: who (the authenticated actor), what (method), the outcome and
-/// the request id; and scopes every log line inside the call with the actor and request id.
-/// Until the events table lands this log is the audit trail. Emails and tokens are never written.
+/// the request id. Until the events table lands this log is the audit trail. Emails and tokens
+/// are never written.
 /// </summary>
 public sealed class AuditInterceptor(ILogger<AuditInterceptor> logger) : ServerCallInterceptor
 {
@@ -23,7 +23,6 @@ public sealed class AuditInterceptor(ILogger<AuditInterceptor> logger) : ServerC
 
         var actor = context.GetCaller().Actor;
         var requestId = context.GetRequestId();
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["Actor"] = actor, ["RequestId"] = requestId });
         var status = StatusCode.Unknown;
         try
         {
