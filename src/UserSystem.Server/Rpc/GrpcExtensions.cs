@@ -14,8 +14,9 @@ public static class GrpcExtensions
         services.AddGrpc(options =>
         {
             // Outermost first. Metadata assigns the request id everything else logs; the log scope
-            // puts it and the caller on every line of the call; logging and metrics see the final status, including limit rejections; the limits refuse a call
-            // before any work (rate first: a refused call must not hold a stream slot); audit
+            // puts it and the caller on every line of the call; logging and metrics see the final
+            // status, including limit rejections; the limits refuse a call before any work (rate
+            // first: a refused call must not hold a stream slot); audit
             // records the actor and outcome of calls that got through; error mapping turns domain
             // errors and crashes into statuses; stream shutdown and stream duration sit innermost
             // so their statuses pass through unchanged; the batch size check wraps the request stream.
