@@ -1,0 +1,35 @@
+using System.CommandLine;
+using UserSystem.Cli.Hosting;
+using UserSystem.Cli.Output;
+using UserSystem.Contracts;
+
+namespace UserSystem.Cli.Commands;
+
+/// <summary>`users create`: CreateUser.</summary>
+internal static class CreateCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var name = new Option<string>("--name") { Description = "Full name (1-100 characters)", Required = true };
+        var email = new Option<string>("--email") { Description = "Email address (unique)", Required = true };
+        var age = new Option<int>("--age") { Description = "Age (0-150)" };
+        var hobbies = new Option<string[]>("--hobby") { Description = "A hobby; repeat for several", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("create", "Create a user.") { name, email, age, hobbies };
+        runner.SetAction(command, async (parse, session, cancellationToken) =>
+        {
+            var request = new CreateUserRequest { Name = parse.GetValue(name)!, Email = parse.GetValue(email)!, Age = parse.GetValue(age), Hobbies = { parse.GetValue(hobbies) ?? [] } };
+            var response = await session.Users.CreateUserAsync(request, session.Call(cancellationToken));
+            if (session.Json)
+            {
+                await UserOutput.WriteJsonAsync(session, response);
+            }
+            else
+            {
+                UserOutput.WriteTable(session, [response.User], response.Message);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

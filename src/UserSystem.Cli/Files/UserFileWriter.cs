@@ -1,0 +1,46 @@
+using System.Globalization;
+using Google.Protobuf;
+using UserSystem.Contracts;
+
+namespace UserSystem.Cli.Files;
+
+/// <summary>
+/// Writes users as CSV (a header row, hobbies joined by ';') or JSON Lines (the proto3 JSON of each
+/// user). Both read back with <see cref="UserFileReader"/>, which ignores the server-owned columns.
+/// </summary>
+public sealed class UserFileWriter(TextWriter writer, UserFileFormat format)
+{
+    public const string CsvHeader = "id,name,email,age,hobbies,status,create_time,update_time";
+
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    public async Task WriteHeaderAsync()
+    {
+        if (format == UserFileFormat.Csv)
+        {
+            await writer.WriteLineAsync(CsvHeader);
+        }
+    }
+
+    public Task WriteAsync(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (format == UserFileFormat.Jsonl)
+        {
+            return writer.WriteLineAsync(Json.Format(user));
+        }
+
+        string[] fields =
+        [
+            user.Id.ToString(CultureInfo.InvariantCulture),
+            user.Name,
+            user.Email,
+            user.Age.ToString(CultureInfo.InvariantCulture),
+            string.Join(';', user.Hobbies),
+            user.Status.ToString().ToUpperInvariant(),
+            user.CreateTime?.ToDateTimeOffset().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
+            user.UpdateTime?.ToDateTimeOffset().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
+        ];
+        return writer.WriteLineAsync(string.Join(',', fields.Select(CsvRecordReader.Escape)));
+    }
+}
