@@ -25,7 +25,8 @@ internal static class CreateCommand
             }
             else
             {
-                UserOutput.WriteTable(session, [response.User], response.Message);
+                UserOutput.WriteTable(session, [response.User]);
+                await session.Host.Out.WriteLineAsync(response.Message);
             }
 
             return ExitCodes.Success;

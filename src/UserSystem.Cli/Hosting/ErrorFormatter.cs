@@ -13,7 +13,8 @@ public static partial class ErrorFormatter
         ArgumentNullException.ThrowIfNull(exception);
         var line = new StringBuilder("error: ").Append(StatusName(exception.StatusCode)).Append(": ").Append(exception.Status.Detail);
         var violations = exception.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations;
-        if (violations is { Count: > 0 })
+        // The server's message may already spell out every violation; list them only when it does not.
+        if (violations is { Count: > 0 } && !violations.All(violation => exception.Status.Detail.Contains(violation.Description, StringComparison.Ordinal)))
         {
             line.Append(" (").AppendJoin("; ", violations.Select(violation => $"{violation.Field}: {violation.Description}")).Append(')');
         }

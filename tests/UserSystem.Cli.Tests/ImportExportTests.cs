@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using UserSystem.Cli.Hosting;
+using UserSystem.Contracts;
+using UserSystem.Testing;
+
+namespace UserSystem.Cli.Tests;
+
+public sealed class ImportExportTests : ServerTest, IDisposable
+{
+    private static readonly TimeSpan LargeRunTimeout = TimeSpan.FromMinutes(3);
+    private readonly TempDirectory _files = new();
+
+    [Fact]
+    public async Task Import_10000CsvRows_ExportRoundTripsThem()
+    {
+        var source = _files.File("users.csv");
+        var expected = Enumerable.Range(1, 10_000).Select(i => (Name: $"User {i}, the {i % 7}th", Email: $"user{i}@example.com", Age: i % 151, Hobbies: i % 3 == 0 ? "" : $"hobby {i % 5};\"quoted\" {i % 2}")).ToArray();
+        var csv = new StringBuilder("name,email,age,hobbies\n");
+        foreach (var row in expected)
+        {
+            csv.Append(Csv(row.Name)).Append(',').Append(row.Email).Append(',').Append(row.Age.ToString(CultureInfo.InvariantCulture)).Append(',').Append(Csv(row.Hobbies)).Append('\n');
+        }
+
+        await File.WriteAllTextAsync(source, csv.ToString());
+
+        var import = await RunLargeAsync("import", source);
+        var exported = _files.File("export.csv");
+        var export = await RunLargeAsync("export", exported);
+
+        Assert.Equal(ExitCodes.Success, import.ExitCode);
+        Assert.Contains("Imported 10000 users (ids 1-10000)", import.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, export.ExitCode);
+        Assert.Contains("Exported 10000 users", export.Error, StringComparison.Ordinal);
+        var lines = await File.ReadAllLinesAsync(exported);
+        Assert.Equal("id,name,email,age,hobbies,status,create_time,update_time", lines[0]);
+        Assert.Equal(10_001, lines.Length);
+
+        // The export is itself an import file: re-reading it gives back exactly the imported users.
+        var roundTrip = await ReadBackAsync(exported, Files.UserFileFormat.Csv);
+        Assert.Equal(expected.Select(row => (row.Name, row.Email, row.Age, row.Hobbies)), roundTrip);
+    }
+
+    [Fact]
+    public async Task Import_JsonLines_ExportJsonLinesRoundTrips()
+    {
+        var source = _files.File("users.jsonl");
+        await File.WriteAllLinesAsync(source,
+        [
+            """{"name":"Ada","email":"ada@example.com","age":36,"hobbies":["maths","poetry; verse"]}""",
+            "",
+            """{"name":"Grace","email":"grace@example.com","age":85}""",
+        ]);
+
+        var import = await RunAsync("import", source, "--output", "json");
+        var export = await RunAsync("export", "--format", "jsonl");
+
+        Assert.Equal(ExitCodes.Success, import.ExitCode);
+        using (var summary = JsonDocument.Parse(import.Out))
+        {
+            Assert.Equal(2, summary.RootElement.GetProperty("createdCount").GetInt32());
+        }
+
+        Assert.Equal(ExitCodes.Success, export.ExitCode);
+        var users = export.OutLines.Select(line => JsonDocument.Parse(line).RootElement).ToArray();
+        Assert.Equal(["Ada", "Grace"], users.Select(user => user.GetProperty("name").GetString()));
+        Assert.Equal(["maths", "poetry; verse"], users[0].GetProperty("hobbies").EnumerateArray().Select(hobby => hobby.GetString()));
+    }
+
+    [Fact]
+    public async Task Import_BadRows_ReportsEachLineAndSendsNothing()
+    {
+        var source = _files.File("bad.csv");
+        await File.WriteAllTextAsync(source, "name,email,age,hobbies\nGood,good@example.com,30,\nNo Email,not-an-email,20,\n,blank-name@example.com,20,\nOld,old@example.com,abc,\nTwin,GOOD@example.com,1,\n");
+
+        var result = await RunAsync("import", source);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 3: email:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 4: name:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 5: age:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 6: email:", StringComparison.Ordinal) && line.Contains("line 2", StringComparison.Ordinal));
+        Assert.Contains("has 4 invalid row(s); nothing was imported", result.Error, StringComparison.Ordinal);
+        var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+        Assert.Equal(0, list.Total);
+    }
+
+    [Fact]
+    public async Task Import_EmailAlreadyStored_ServerRejectsWholeBatch()
+    {
+        var existing = await Server.Client.CreateUserAsync(Users.NewRequest("Existing")).ResponseAsync.DefaultTimeout();
+        var source = _files.File("clash.csv");
+        await File.WriteAllTextAsync(source, $"name,email\nNew,new@example.com\nClash,{existing.User.Email}\n");
+
+        var result = await RunAsync("import", source);
+
+        Assert.Equal(ExitCodes.Conflict, result.ExitCode);
+        Assert.StartsWith("error: ALREADY_EXISTS: ", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+        Assert.Equal(1, list.Total);
+    }
+
+    [Fact]
+    public async Task Import_MissingFile_ExitsUsage()
+    {
+        var result = await RunAsync("import", _files.File("absent.csv"));
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("does not exist", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_HeaderWithoutEmail_ExitsInvalidInputNamingTheColumns()
+    {
+        var source = _files.File("noheader.csv");
+        await File.WriteAllTextAsync(source, "Ada,ada@example.com,36\n");
+
+        var result = await RunAsync("import", source);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("line 1: the header row must name the columns 'name' and 'email'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Export_EmptyStore_WritesOnlyTheHeader()
+    {
+        var result = await RunAsync("export");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal("id,name,email,age,hobbies,status,create_time,update_time", Assert.Single(result.OutLines));
+        Assert.Contains("Exported 0 users to standard output", result.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _files.Dispose();
+
+    private Task<CliResult> RunLargeAsync(params string[] args) =>
+        CliRun.RunAsync(["--address", Server.GrpcAddress.ToString(), .. args], input: null, environment: null, LargeRunTimeout);
+
+    private static string Csv(string value) =>
+        value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal) ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    private static async Task<List<(string Name, string Email, int Age, string Hobbies)>> ReadBackAsync(string path, Files.UserFileFormat format)
+    {
+        var rows = new List<(string, string, int, string)>();
+        using var reader = new StreamReader(path);
+        await foreach (var (row, problem) in Files.UserFileReader.ReadAsync(reader, format))
+        {
+            Assert.Null(problem);
+            rows.Add((row!.Name, row.Email, row.Age, string.Join(';', row.Hobbies)));
+        }
+
+        return rows;
+    }
+}
