@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Calls all six seed RPCs of user.UserService and exits non-zero on any failure.
+// Usage: node user_client.js [HOST:PORT]   (or USERS_ADDRESS; default 127.0.0.1:50051)
+// The contract is loaded at start from the repository's proto/user.proto with @grpc/proto-loader.
+'use strict';
+
+const path = require('node:path');
+const crypto = require('node:crypto');
+const assert = require('node:assert/strict');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+
+const UNARY_TIMEOUT_MS = 5_000; // the seed's deadlines
+const STREAM_TIMEOUT_MS = 30_000;
+const PROTO = path.join(__dirname, '..', '..', 'proto', 'user.proto');
+
+const definition = protoLoader.loadSync(PROTO, { keepCase: true, longs: Number, enums: String, defaults: true, includeDirs: [path.dirname(PROTO)] });
+const { UserService } = grpc.loadPackageDefinition(definition).user;
+
+const deadline = (ms) => ({ deadline: new Date(Date.now() + ms) });
+const newUser = (name) => ({ name, email: `node-${crypto.randomUUID()}@example.com`, age: 44, hobbies: ['javascript'] });
+const unary = (client, method, request) => new Promise((resolve, reject) =>
+  client[method](request, deadline(UNARY_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response))));
+const collect = (call) => new Promise((resolve, reject) => {
+  const items = [];
+  call.on('data', (item) => items.push(item));
+  call.on('error', reject);
+  call.on('end', () => resolve(items));
+});
+
+async function run(address) {
+  const client = new UserService(address, grpc.credentials.createInsecure());
+  try {
+    const created = await unary(client, 'CreateUser', newUser('Node Client'));
+    console.log(`CreateUser: id=${created.user.id} message='${created.message}'`);
+
+    const fetched = await unary(client, 'GetUser', { id: created.user.id });
+    assert.equal(fetched.email, created.user.email, 'GetUser returned another user');
+    console.log(`GetUser: ${fetched.name} <${fetched.email}> status=${fetched.status}`);
+
+    const page = await unary(client, 'ListUsers', { page: 0, limit: 5 });
+    assert.ok(page.total >= 1, 'ListUsers counted no users');
+    console.log(`ListUsers: ${page.users.length} users on page 0 of ${page.total}`);
+
+    const streamed = await collect(client.StreamUsers({ delay_seconds: 0 }, deadline(STREAM_TIMEOUT_MS)));
+    assert.ok(streamed.some((user) => user.id === created.user.id), 'StreamUsers missed the new user');
+    console.log(`StreamUsers: ${streamed.length} users`);
+
+    const batch = await new Promise((resolve, reject) => {
+      const call = client.CreateBatchUsers(deadline(STREAM_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response)));
+      for (let i = 0; i < 3; i++) call.write(newUser(`Node Batch ${i}`));
+      call.end();
+    });
+    assert.equal(batch.created_count, 3, `CreateBatchUsers created ${batch.created_count}`);
+    console.log(`CreateBatchUsers: '${batch.message}'`);
+
+    const chat = client.ChatWithUsers(deadline(STREAM_TIMEOUT_MS));
+    const chatted = collect(chat);
+    for (let i = 0; i < 2; i++) chat.write(newUser(`Node Chat ${i}`));
+    chat.end();
+    const users = await chatted;
+    assert.deepEqual(users.map((user) => user.name), ['Node Chat 0', 'Node Chat 1'], 'ChatWithUsers answered other users');
+    console.log(`ChatWithUsers: created ${users.map((user) => user.id).join(', ')}`);
+
+    const failure = await unary(client, 'GetUser', { id: 0 }).then(() => null, (error) => error);
+    assert.ok(failure, 'GetUser(0) should have failed');
+    assert.equal(failure.code, grpc.status.INVALID_ARGUMENT, `GetUser(0) failed with ${failure.code}`);
+    console.log(`GetUser(0): INVALID_ARGUMENT as expected: ${failure.details}`);
+  } finally {
+    client.close();
+  }
+}
+
+const address = (process.argv[2] ?? process.env.USERS_ADDRESS ?? '127.0.0.1:50051').replace(/^http:\/\//, '').replace(/\/$/, '');
+run(address).then(
+  () => console.log('all six RPCs OK'),
+  (error) => {
+    const status = error.code !== undefined && grpc.status[error.code] ? `${grpc.status[error.code]}: ${error.details}` : error.message;
+    console.error(`error: ${status}`);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,94 @@
+#!/usr/bin/python3
+"""Calls all six seed RPCs of user.UserService and exits non-zero on any failure.
+
+Usage: /usr/bin/python3 user_client.py [HOST:PORT]   (or USERS_ADDRESS; default 127.0.0.1:50051)
+
+The stubs are generated at start from the repository's proto/user.proto with grpc_tools, so
+they always match the contract and nothing generated is committed.
+"""
+import os
+import sys
+import tempfile
+import uuid
+
+import grpc
+import grpc_tools
+from grpc_tools import protoc
+
+UNARY_TIMEOUT = 5  # seconds, the seed's deadlines
+STREAM_TIMEOUT = 30
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROTO_DIR = os.path.join(HERE, "..", "..", "proto")
+
+
+def load_stubs(out_dir):
+    well_known = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
+    status = protoc.main(["grpc_tools.protoc", f"-I{PROTO_DIR}", f"-I{well_known}",
+                          f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
+                          os.path.join(PROTO_DIR, "user.proto")])
+    if status != 0:
+        raise RuntimeError(f"protoc failed with {status}")
+    sys.path.insert(0, out_dir)
+    import user_pb2  # noqa: E402  (generated just now)
+    import user_pb2_grpc  # noqa: E402
+    return user_pb2, user_pb2_grpc
+
+
+def new_user(pb, name):
+    return pb.CreateUserRequest(name=name, email=f"py-{uuid.uuid4().hex}@example.com", age=33, hobbies=["python"])
+
+
+def run(address, pb, rpc):
+    with grpc.insecure_channel(address) as channel:
+        stub = rpc.UserServiceStub(channel)
+
+        created = stub.CreateUser(new_user(pb, "Python Client"), timeout=UNARY_TIMEOUT)
+        print(f"CreateUser: id={created.user.id} message={created.message!r}")
+
+        fetched = stub.GetUser(pb.GetUserRequest(id=created.user.id), timeout=UNARY_TIMEOUT)
+        assert fetched.email == created.user.email, "GetUser returned another user"
+        print(f"GetUser: {fetched.name} <{fetched.email}> status={pb.UserStatus.Name(fetched.status)}")
+
+        page = stub.ListUsers(pb.ListUsersRequest(page=0, limit=5), timeout=UNARY_TIMEOUT)
+        assert page.total >= 1, "ListUsers counted no users"
+        print(f"ListUsers: {len(page.users)} users on page 0 of {page.total}")
+
+        streamed = [user.id for user in stub.StreamUsers(pb.StreamUsersRequest(delay_seconds=0), timeout=STREAM_TIMEOUT)]
+        assert created.user.id in streamed, "StreamUsers missed the new user"
+        print(f"StreamUsers: {len(streamed)} users")
+
+        batch = stub.CreateBatchUsers(iter([new_user(pb, f"Python Batch {i}") for i in range(3)]), timeout=STREAM_TIMEOUT)
+        assert batch.created_count == 3, f"CreateBatchUsers created {batch.created_count}"
+        print(f"CreateBatchUsers: {batch.message!r}")
+
+        chatted = list(stub.ChatWithUsers(iter([new_user(pb, f"Python Chat {i}") for i in range(2)]), timeout=STREAM_TIMEOUT))
+        assert [user.name for user in chatted] == ["Python Chat 0", "Python Chat 1"], "ChatWithUsers answered other users"
+        print(f"ChatWithUsers: created {', '.join(str(user.id) for user in chatted)}")
+
+        try:
+            stub.GetUser(pb.GetUserRequest(id=0), timeout=UNARY_TIMEOUT)
+            raise AssertionError("GetUser(0) should have failed")
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, f"GetUser(0) failed with {error.code()}"
+            print(f"GetUser(0): {error.code().name} as expected: {error.details()}")
+
+
+def main():
+    address = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("USERS_ADDRESS", "127.0.0.1:50051")
+    address = address.removeprefix("http://").rstrip("/")
+    with tempfile.TemporaryDirectory() as out_dir:
+        pb, rpc = load_stubs(out_dir)
+        try:
+            run(address, pb, rpc)
+        except grpc.RpcError as error:
+            print(f"error: {error.code().name}: {error.details()}", file=sys.stderr)
+            return 1
+        except AssertionError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    print("all six RPCs OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using UserSystem.Contracts;
+using UserSystem.Testing;
+
+namespace UserSystem.Cli.Tests.Examples;
+
+/// <summary>
+/// The Python and Node examples (examples/), run as their own processes against the real server:
+/// each calls all six seed RPCs and must exit 0. Their prerequisites come from scripts/setup/.
+/// </summary>
+public sealed class ExampleClientTests : ServerTest
+{
+    private static readonly TimeSpan ExampleTimeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task PythonExample_AgainstRealServer_CallsAllSixRpcsAndExitsZero()
+    {
+        var (exitCode, output) = await RunExampleAsync("/usr/bin/python3", Path.Combine(RepositoryRoot(), "examples", "python", "user_client.py"));
+
+        AssertAllSixRpcsRan(exitCode, output);
+        await AssertUsersCreatedAsync();
+    }
+
+    [Fact]
+    public async Task NodeExample_AgainstRealServer_CallsAllSixRpcsAndExitsZero()
+    {
+        var (exitCode, output) = await RunExampleAsync("node", Path.Combine(RepositoryRoot(), "examples", "node", "user_client.js"));
+
+        AssertAllSixRpcsRan(exitCode, output);
+        await AssertUsersCreatedAsync();
+    }
+
+    private static void AssertAllSixRpcsRan(int exitCode, string output)
+    {
+        Assert.True(exitCode == 0, $"the example exited with {exitCode}:\n{output}");
+        foreach (var rpc in new[] { "CreateUser:", "GetUser:", "ListUsers:", "StreamUsers:", "CreateBatchUsers: '3 users created'", "ChatWithUsers: created", "all six RPCs OK" })
+        {
+            Assert.Contains(rpc, output, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task AssertUsersCreatedAsync()
+    {
+        // One from CreateUser, three from the batch, two from the chat.
+        var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+        Assert.Equal(6, list.Total);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunExampleAsync(string program, string script)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add($"{Server.GrpcAddress.Host}:{Server.GrpcAddress.Port}");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(ExampleTimeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "UserSystem.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("UserSystem.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
