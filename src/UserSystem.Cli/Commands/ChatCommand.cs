@@ -38,7 +38,7 @@ internal static class ChatCommand
 
             var skipped = await SendLinesAsync(session, call.RequestStream, printer, cancellationToken);
             await printer;
-            await session.Host.Error.WriteLineAsync($"{created} users created{(skipped > 0 ? $", {skipped} line(s) skipped" : string.Empty)}.");
+            await session.Host.Error.WriteLineAsync($"{created} user{(created == 1 ? string.Empty : "s")} created{(skipped > 0 ? $", {skipped} line(s) skipped" : string.Empty)}.");
             return skipped > 0 ? ExitCodes.InvalidInput : ExitCodes.Success;
         });
         return command;

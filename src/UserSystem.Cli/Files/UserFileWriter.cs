@@ -38,8 +38,8 @@ public sealed class UserFileWriter(TextWriter writer, UserFileFormat format)
             user.Age.ToString(CultureInfo.InvariantCulture),
             string.Join(';', user.Hobbies),
             user.Status.ToString().ToUpperInvariant(),
-            user.CreateTime?.ToDateTimeOffset().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
-            user.UpdateTime?.ToDateTimeOffset().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
+            user.CreateTime?.ToDateTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
+            user.UpdateTime?.ToDateTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
         ];
         return writer.WriteLineAsync(string.Join(',', fields.Select(CsvRecordReader.Escape)));
     }
