@@ -95,7 +95,8 @@ public static class UserSystemChannelFactory
 
         if (options.CaCertificatePath is not null)
         {
-            var authority = X509Certificate2.CreateFromPemFile(options.CaCertificatePath);
+            // The CA file holds a certificate only (CreateFromPemFile would look for a private key in it).
+            var authority = X509Certificate2.CreateFromPem(File.ReadAllText(options.CaCertificatePath));
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 ServerCertificateValidator.IsTrusted(certificate, errors, authority);
         }

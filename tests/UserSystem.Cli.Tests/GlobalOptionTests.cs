@@ -67,6 +67,35 @@ public sealed class GlobalOptionTests : ServerTest
     }
 
     [Fact]
+    public async Task Token_FromEnvironmentOverPlaintext_IsSentAndTheCallSucceeds()
+    {
+        var environment = new Dictionary<string, string> { ["USERS_TOKEN"] = "dev-token" };
+
+        var result = await CliRun.RunAsync(["--address", Server.GrpcAddress.ToString(), "--verbose", "get", "1"], input: null, environment);
+
+        // The server has no authentication yet, so the call reaches it and answers NOT_FOUND: the token did not stop the call.
+        Assert.Equal(ExitCodes.NotFound, result.ExitCode);
+        Assert.Contains(result.ErrorLines, line => line.Contains("/user.UserService/GetUser failed with NotFound", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CaFileWithPlaintextAddress_ExitsUsage()
+    {
+        var ca = Path.GetTempFileName();
+        try
+        {
+            var result = await RunAsync("--ca", ca, "health");
+
+            Assert.Equal(ExitCodes.Usage, result.ExitCode);
+            Assert.Contains("https://", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(ca);
+        }
+    }
+
+    [Fact]
     public async Task Timeout_NotPositive_ExitsUsage()
     {
         var result = await RunAsync("--timeout", "0", "health");

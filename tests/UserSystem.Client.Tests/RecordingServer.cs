@@ -32,11 +32,27 @@ public sealed class RecordingServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    public static async Task<RecordingServer> StartAsync()
+    /// <summary>Starts the server: h2c, or TLS with <paramref name="tls"/>'s server certificate (requiring a client certificate from its CA when <paramref name="requireClientCertificate"/>).</summary>
+    public static async Task<RecordingServer> StartAsync(TestCertificates? tls = null, bool requireClientCertificate = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (tls is not null)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = tls.Server;
+                    if (requireClientCertificate)
+                    {
+                        https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                        https.ClientCertificateValidation = (certificate, _, _) => IsIssuedBy(certificate, tls.Authority);
+                    }
+                });
+            }
+        }));
         var recorder = new CallRecorder();
         builder.Services.AddSingleton(recorder);
         builder.Services.AddGrpc();
@@ -50,6 +66,15 @@ public sealed class RecordingServer : IAsyncDisposable
         return server;
     }
 
+    private static bool IsIssuedBy(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, System.Security.Cryptography.X509Certificates.X509Certificate2 authority)
+    {
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(authority);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -60,6 +85,8 @@ public sealed class RecordingServer : IAsyncDisposable
     public sealed class CallRecorder
     {
         public ConcurrentQueue<(string Method, string? Authorization, DateTime Deadline)> Calls { get; } = new();
+
+        public ConcurrentQueue<string> ClientCertificateSubjects { get; } = new();
 
         public ConcurrentQueue<StatusCode> Failures { get; } = new();
     }
@@ -81,6 +108,11 @@ public sealed class RecordingServer : IAsyncDisposable
         private void Record(ServerCallContext context)
         {
             recorder.Calls.Enqueue((context.Method, context.RequestHeaders.GetValue("authorization"), context.Deadline));
+            if (context.GetHttpContext().Connection.ClientCertificate is { } certificate)
+            {
+                recorder.ClientCertificateSubjects.Enqueue(certificate.Subject);
+            }
+
             if (recorder.Failures.TryDequeue(out var failure))
             {
                 throw new RpcException(new Status(failure, "recorded failure"));
