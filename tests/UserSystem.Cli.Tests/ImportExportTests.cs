@@ -102,6 +102,41 @@ public sealed class ImportExportTests : ServerTest, IDisposable
     }
 
     [Fact]
+    public async Task Import_ClashOnFirstRowOfLargeFile_ReportsServerStatusAndStoresNothing()
+    {
+        var existing = await Server.Client.CreateUserAsync(Users.NewRequest("Existing")).ResponseAsync.DefaultTimeout();
+        var source = _files.File("large-clash.csv");
+        var csv = new StringBuilder($"name,email\nClash,{existing.User.Email}\n");
+        for (var i = 0; i < 5_000; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"User {i},clash{i}@example.com\n");
+        }
+
+        await File.WriteAllTextAsync(source, csv.ToString());
+
+        var result = await RunLargeAsync("import", source);
+
+        Assert.Equal(ExitCodes.Conflict, result.ExitCode);
+        Assert.StartsWith("error: ALREADY_EXISTS: ", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+        Assert.Equal(1, list.Total);
+    }
+
+    [Fact]
+    public async Task Import_QuotedFieldAcrossLines_KeepsLineNumbersOfLaterRows()
+    {
+        var source = _files.File("multiline.csv");
+        await File.WriteAllTextAsync(source, "name,email,age\n\"Ada\nLovelace\",ada@example.com,36\nBad,bad-email,20\n");
+
+        var result = await RunAsync("import", source);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        // The first record spans lines 2-3 (and its name has a control character); the bad email is on line 4.
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 2: name:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 4: email:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Import_MissingFile_ExitsUsage()
     {
         var result = await RunAsync("import", _files.File("absent.csv"));

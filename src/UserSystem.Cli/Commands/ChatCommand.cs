@@ -48,7 +48,9 @@ internal static class ChatCommand
     {
         var lineNumber = 0;
         var skipped = 0;
-        while (!printer.IsCompleted && await session.Host.In.ReadLineAsync(cancellationToken) is { } line)
+        // Console input ignores cancellation once a read has started, so the read waits on its own
+        // thread and Ctrl+C ends the session without waiting for another line.
+        while (!printer.IsCompleted && await Task.Run(session.Host.In.ReadLine, CancellationToken.None).WaitAsync(cancellationToken) is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))

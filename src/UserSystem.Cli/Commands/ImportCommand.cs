@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Grpc.Core;
 using Spectre.Console;
 using UserSystem.Cli.Files;
 using UserSystem.Cli.Hosting;
@@ -111,13 +112,22 @@ internal static class ImportCommand
     {
         using var call = session.Users.CreateBatchUsers(session.LongCall(cancellationToken));
         using var reader = OpenReader(path);
-        await foreach (var (row, _) in UserFileReader.ReadAsync(reader, format, cancellationToken))
+        try
         {
-            await call.RequestStream.WriteAsync(row!.ToRequest(), cancellationToken);
-            progress?.Increment(1);
+            await foreach (var (row, _) in UserFileReader.ReadAsync(reader, format, cancellationToken))
+            {
+                await call.RequestStream.WriteAsync(row!.ToRequest(), cancellationToken);
+                progress?.Increment(1);
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception exception) when (exception is RpcException or InvalidOperationException && call.ResponseAsync.IsCompleted)
+        {
+            // The server ended the batch early (it rejects a batch as soon as an item fails):
+            // its status, read below, says why; the failed write itself says nothing more.
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call.ResponseAsync;
     }
 
