@@ -17,12 +17,12 @@ public static class CliRun
     public static Task<CliResult> RunAsync(TestServer server, params string[] args) =>
         RunAsync(["--address", server.GrpcAddress.ToString(), .. args], input: null, environment: null);
 
-    public static async Task<CliResult> RunAsync(string[] args, string? input, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout = null)
+    public static async Task<CliResult> RunAsync(string[] args, string? input, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout = null, bool interactive = false)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         using var reader = new StringReader(input ?? string.Empty);
-        var host = new CliHost(output, error, reader, IsInteractive: false, name => environment?.GetValueOrDefault(name));
+        var host = new CliHost(output, error, reader, IsInteractive: interactive, name => environment?.GetValueOrDefault(name));
         var exitCode = await UsersCli.RunAsync(args, host).WaitAsync(timeout ?? TaskTimeoutExtensions.Timeout);
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }

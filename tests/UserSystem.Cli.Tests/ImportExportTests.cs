@@ -137,6 +137,19 @@ public sealed class ImportExportTests : ServerTest, IDisposable
     }
 
     [Fact]
+    public async Task Import_OnATerminal_DrawsProgressOnStandardErrorAndKeepsTheSummaryOnOutput()
+    {
+        var source = _files.File("terminal.csv");
+        await File.WriteAllTextAsync(source, "name,email\nAda,ada@example.com\nGrace,grace@example.com\nAlan,alan@example.com\n");
+
+        var result = await CliRun.RunAsync(["--address", Server.GrpcAddress.ToString(), "import", source], input: null, environment: null, interactive: true);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("Importing 3 users", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith("Imported 3 users (ids 1-3)", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Import_MissingFile_ExitsUsage()
     {
         var result = await RunAsync("import", _files.File("absent.csv"));
