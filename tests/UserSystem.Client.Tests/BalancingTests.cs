@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using UserSystem.Contracts;
 using UserSystem.Testing;
 
@@ -16,7 +15,7 @@ public sealed class BalancingTests
             options.Addresses.Add(first.GrpcAddress);
             options.Addresses.Add(second.GrpcAddress);
         });
-        await client.Get<GrpcChannel>().ConnectAsync().DefaultTimeout();
+        await client.Get<UserSystemConnection>().Channel.ConnectAsync().DefaultTimeout();
         var users = client.Get<UserService.UserServiceClient>();
 
         for (var i = 0; i < 40; i++)
