@@ -22,11 +22,11 @@ internal sealed class ChannelVariant : IDisposable
 
     /// <summary>One channel, default handler: every call shares one HTTP/2 connection.</summary>
     public static ChannelVariant SingleConnection(Uri address) =>
-        new("1 channel, 1 connection", [GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler() })]);
+        new("1 channel, 1 connection", [GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler(), DisposeHttpClient = true })]);
 
     /// <summary>The seed's approach: a pool of channels (one connection each) picked round-robin.</summary>
     public static ChannelVariant Pool(Uri address, int size) =>
-        new($"pool of {size} channels", [.. Enumerable.Range(0, size).Select(_ => GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler() }))]);
+        new($"pool of {size} channels", [.. Enumerable.Range(0, size).Select(_ => GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler(), DisposeHttpClient = true }))]);
 
     /// <summary>The client library's channel: one channel, more HTTP/2 connections opened as streams fill up.</summary>
     public static ChannelVariant Library(Uri address)

@@ -6,7 +6,7 @@ namespace ClientConnections;
 /// <summary>Keeps <c>concurrency</c> GetUser calls in flight for a fixed time and records each call's latency.</summary>
 internal static class LoadRun
 {
-    public static async Task<RunResult> RunAsync(ChannelVariant variant, int concurrency, int userCount, TimeSpan warmUp, TimeSpan duration)
+    public static async Task<RunResult> RunAsync(ChannelVariant variant, int concurrency, int userCount, TimeSpan warmUp, TimeSpan duration, int serverPort)
     {
         // Warm-up: connections open, JIT settles; its calls are not counted.
         await DriveAsync(variant, concurrency, userCount, warmUp, record: null);
@@ -19,8 +19,9 @@ internal static class LoadRun
         var started = Stopwatch.GetTimestamp();
         var errors = await DriveAsync(variant, concurrency, userCount, duration, latencies);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var connections = ConnectionCounter.CountTo(serverPort);
         var all = latencies.SelectMany(list => list).Order().ToArray();
-        return new RunResult(variant.Name, all.Length, errors, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new RunResult(variant.Name, all.Length, errors, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), connections);
     }
 
     private static async Task<int> DriveAsync(ChannelVariant variant, int concurrency, int userCount, TimeSpan duration, List<double>[]? record)
@@ -53,4 +54,4 @@ internal static class LoadRun
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
 }
 
-internal sealed record RunResult(string Variant, int Calls, int Errors, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds);
+internal sealed record RunResult(string Variant, int Calls, int Errors, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, int Connections);

@@ -33,16 +33,16 @@ for (var round = 1; round <= rounds; round++)
     foreach (var create in new Func<ChannelVariant>[] { () => ChannelVariant.SingleConnection(server.GrpcAddress), () => ChannelVariant.Pool(server.GrpcAddress, poolSize), () => ChannelVariant.Library(server.GrpcAddress) })
     {
         using var variant = create();
-        var result = await LoadRun.RunAsync(variant, concurrency, UserCount, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds));
+        var result = await LoadRun.RunAsync(variant, concurrency, UserCount, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), server.GrpcAddress.Port);
         results.Add(result);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} | {result.Variant,-58} | {result.RequestsPerSecond,8:0} req/s | p50 {result.P50Milliseconds,7:0.0} ms | p99 {result.P99Milliseconds,7:0.0} ms | {result.Calls} calls, {result.Errors} errors"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} | {result.Variant,-58} | {result.RequestsPerSecond,8:0} req/s | p50 {result.P50Milliseconds,7:0.0} ms | p99 {result.P99Milliseconds,7:0.0} ms | {result.Connections} connections | {result.Calls} calls, {result.Errors} errors"));
     }
 }
 
 Console.WriteLine();
-Console.WriteLine("| variant | requests/s | p50 ms | p99 ms | errors |");
-Console.WriteLine("|---|---:|---:|---:|---:|");
+Console.WriteLine("| variant | connections | requests/s | p50 ms | p99 ms | errors |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 foreach (var group in results.GroupBy(result => result.Variant))
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Average(r => r.RequestsPerSecond):0} | {group.Average(r => r.P50Milliseconds):0.0} | {group.Average(r => r.P99Milliseconds):0.0} | {group.Sum(r => r.Errors)} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {group.Key} | {group.Max(r => r.Connections)} | {group.Average(r => r.RequestsPerSecond):0} | {group.Average(r => r.P50Milliseconds):0.0} | {group.Average(r => r.P99Milliseconds):0.0} | {group.Sum(r => r.Errors)} |"));
 }

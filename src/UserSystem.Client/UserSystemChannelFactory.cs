@@ -34,6 +34,8 @@ public static class UserSystemChannelFactory
         var channelOptions = new GrpcChannelOptions
         {
             HttpHandler = CreateHandler(options),
+            // The channel owns the handler it was given: disposing the channel closes its connections.
+            DisposeHttpClient = true,
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
             ServiceConfig = CreateServiceConfig(options, balanced: addresses.Count > 1),
             Credentials = CreateCredentials(options, secure),
