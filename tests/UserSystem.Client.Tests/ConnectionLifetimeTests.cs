@@ -1,0 +1,30 @@
+using UserSystem.Contracts;
+using UserSystem.Testing;
+
+namespace UserSystem.Client.Tests;
+
+public sealed class ConnectionLifetimeTests
+{
+    [Fact]
+    public async Task Dispose_AfterCalls_ClosesTheConnections()
+    {
+        await using var server = await RecordingServer.StartAsync();
+        var options = new UserSystemClientOptions();
+        options.Addresses.Add(server.Address);
+        var connection = new UserSystemConnection(options);
+        await new UserService.UserServiceClient(connection.CallInvoker).GetUserAsync(new GetUserRequest { Id = 1 }).ResponseAsync.DefaultTimeout();
+        Assert.Equal(1, OwnConnections.To(server.Address.Port));
+
+        connection.Dispose();
+
+        await WaitUntilAsync(() => OwnConnections.To(server.Address.Port) == 0).DefaultTimeout();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            await Task.Delay(50);
+        }
+    }
+}
