@@ -5,10 +5,15 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
-    /// <summary><c>Sqlite</c> (default, embedded).</summary>
+    /// <summary><c>Sqlite</c> (default, embedded) or <c>Postgres</c>.</summary>
     public string Provider { get; set; } = StorageProviders.Sqlite;
 
     public SqliteStorageOptions Sqlite { get; set; } = new();
+
+    /// <summary>Filled from <c>ConnectionStrings:Postgres</c>, the conventional place for it.</summary>
+    public string? PostgresConnectionString { get; set; }
+
+    public bool UsesPostgres => string.Equals(Provider, StorageProviders.Postgres, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The <c>Storage:Sqlite</c> configuration section.</summary>
@@ -21,4 +26,5 @@ public sealed class SqliteStorageOptions
 public static class StorageProviders
 {
     public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using UserSystem.Server.Storage.Postgres;
 using UserSystem.Server.Storage.Sqlite;
 
 namespace UserSystem.Server.Storage;
@@ -10,13 +11,17 @@ public static class StorageServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.SectionName))
+            .Configure(options => options.PostgresConnectionString = configuration.GetConnectionString(StorageProviders.Postgres))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IUserStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new SqliteUserStore(options.Sqlite.Path, provider.GetRequiredService<TimeProvider>());
+            var time = provider.GetRequiredService<TimeProvider>();
+            return options.UsesPostgres
+                ? new PostgresUserStore(options.PostgresConnectionString!, time)
+                : new SqliteUserStore(options.Sqlite.Path, time);
         });
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# PostgreSQL server binaries (initdb, pg_ctl, postgres) for the tests that run a throwaway
+# cluster (tests/UserSystem.Testing/PostgresServer.cs), plus psql for the benchmark.
+# Installs the distribution's `postgresql` package only when no initdb is found.
+set -euo pipefail
+
+if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  echo "PostgreSQL present: $(ls -d /usr/lib/postgresql/*/bin/initdb | head -n 1)"
+  exit 0
+fi
+
+if [ -n "${USERSYSTEM_TEST_POSTGRES:-}" ]; then
+  echo "USERSYSTEM_TEST_POSTGRES is set: tests use that server, nothing to install."
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "PostgreSQL binaries are missing and this is not root: install the 'postgresql' package" \
+       "or set USERSYSTEM_TEST_POSTGRES to a connection string." >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# The package's own cluster is not needed (tests run their own); policy-rc.d keeps it from
+# starting where there is no init system.
+apt-get install -y -q --no-install-recommends postgresql postgresql-client
+ls -d /usr/lib/postgresql/*/bin/initdb
