@@ -1,6 +1,6 @@
 namespace UserSystem.Server.Domain;
 
-/// <summary>A stored user.</summary>
+/// <summary>A stored user. <see cref="Version"/> starts at 1 and grows with every change (the etag).</summary>
 public sealed record UserAccount(
     int Id,
     string Name,
@@ -9,4 +9,5 @@ public sealed record UserAccount(
     IReadOnlyList<string> Hobbies,
     AccountStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long Version = 1);

@@ -37,3 +37,10 @@ public sealed class DuplicateEmailException(int? batchPosition = null) : UserDom
     /// <summary>The 1-based position of the offending item when the create was part of a batch.</summary>
     public int? BatchPosition { get; } = batchPosition;
 }
+
+/// <summary>The caller's etag is not the user's current one: someone changed the user since it was read.</summary>
+public sealed class StaleEtagException(int id)
+    : UserDomainException($"User {id} has changed since it was read (etag mismatch); read it again and retry")
+{
+    public int Id { get; } = id;
+}

@@ -5,15 +5,24 @@ namespace UserSystem.Server.Storage;
 /// <summary>
 /// Durable user storage. Every engine implements this contract and passes the same
 /// contract test suite; engine errors surface as <see cref="UserDomainException"/>s.
+/// Every change commits together with its <see cref="UserEvent"/>, numbered in commit order.
 /// </summary>
 public interface IUserStore
 {
-    /// <summary>Creates or upgrades the schema; safe to call on every start.</summary>
+    /// <summary>Creates or upgrades the schema; safe to call on every start, from several instances at once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores a valid new user as <see cref="AccountStatus.Active"/>.</summary>
     /// <exception cref="DuplicateEmailException">The email is taken.</exception>
-    Task<UserAccount> CreateAsync(NewUser user, CancellationToken cancellationToken);
+    Task<UserAccount> CreateAsync(NewUser user, CancellationToken cancellationToken) =>
+        CreateAsync(user, ChangeContext.None, null, cancellationToken);
+
+    /// <summary>
+    /// Stores a valid new user. With an <paramref name="idempotencyKey"/> that an earlier create
+    /// used, stores nothing and returns that create's user as it is now (a safe retry).
+    /// </summary>
+    /// <exception cref="DuplicateEmailException">The email is taken.</exception>
+    Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores every user of the sequence, or none: an exception from the sequence, a
@@ -21,7 +30,25 @@ public interface IUserStore
     /// never held in memory whole.
     /// </summary>
     /// <exception cref="DuplicateEmailException">An item's email is taken or repeated; names its position.</exception>
-    Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken);
+    Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken) =>
+        CreateBatchAsync(users, ChangeContext.None, cancellationToken);
+
+    /// <inheritdoc cref="CreateBatchAsync(IAsyncEnumerable{NewUser}, CancellationToken)"/>
+    Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken);
+
+    /// <summary>Sets the given fields, when <paramref name="expectedVersion"/> is null or still current.</summary>
+    /// <exception cref="UserNotFoundException">No such user.</exception>
+    /// <exception cref="StaleEtagException">The user's version is not <paramref name="expectedVersion"/>.</exception>
+    /// <exception cref="DuplicateEmailException">The new email is taken.</exception>
+    Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="UpdateAsync"/>
+    Task<UserAccount> SetStatusAsync(int id, AccountStatus status, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken);
+
+    /// <summary>Removes the user; its email is free again.</summary>
+    /// <exception cref="UserNotFoundException">No such user.</exception>
+    /// <exception cref="StaleEtagException">The user's version is not <paramref name="expectedVersion"/>.</exception>
+    Task DeleteAsync(int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken);
 
     Task<UserAccount?> FindAsync(int id, CancellationToken cancellationToken);
 
@@ -29,7 +56,21 @@ public interface IUserStore
     Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> users with ids above <paramref name="afterId"/>, in id order (keyset paging).</summary>
-    Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, CancellationToken cancellationToken) =>
+        ListAfterAsync(afterId, limit, UserFilter.None, cancellationToken);
+
+    /// <summary>Like <see cref="ListAfterAsync(int, int, CancellationToken)"/>, only users matching <paramref name="filter"/>.</summary>
+    Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, UserFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> events with sequence numbers above <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns once an event above <paramref name="afterSequence"/> may exist (from this or, on a
+    /// shared database, any other instance), or after <paramref name="maxWait"/>. A hint only:
+    /// callers re-read with <see cref="ReadEventsAsync"/>, so a lost wake-up costs latency, never events.
+    /// </summary>
+    Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken);
 
     /// <summary>Throws when the store cannot serve reads.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);

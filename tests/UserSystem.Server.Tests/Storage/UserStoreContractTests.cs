@@ -7,7 +7,7 @@ namespace UserSystem.Server.Tests.Storage;
 /// The behaviour every <see cref="IUserStore"/> engine promises. Each engine runs this suite
 /// unchanged by deriving from it and saying how to open a store on a fresh, empty database.
 /// </summary>
-public abstract class UserStoreContractTests : IAsyncLifetime
+public abstract partial class UserStoreContractTests : IAsyncLifetime
 {
     private static readonly CancellationToken None = CancellationToken.None;
 

@@ -18,5 +18,27 @@ internal static class PostgresMigrations
                 updated_at  timestamptz NOT NULL
             );
             """),
+        (2, """
+            ALTER TABLE users ADD COLUMN version bigint NOT NULL DEFAULT 1;  -- the etag: +1 on every change
+            ALTER TABLE users ADD COLUMN create_request_id text;             -- CreateUser's request_id (AIP-155)
+            CREATE UNIQUE INDEX users_create_request_id ON users (create_request_id) WHERE create_request_id IS NOT NULL;
+            CREATE TABLE user_events (
+                sequence     bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY, -- commit order (see PostgresUserStore)
+                user_id      integer     NOT NULL,
+                kind         text        NOT NULL,
+                actor        text,
+                request_id   text,
+                occurred_at  timestamptz NOT NULL,
+                -- the user as the change left it
+                name         text        NOT NULL,
+                email        text        NOT NULL,
+                age          integer     NOT NULL,
+                hobbies      text[]      NOT NULL,
+                status       integer     NOT NULL,
+                created_at   timestamptz NOT NULL,
+                updated_at   timestamptz NOT NULL,
+                version      bigint      NOT NULL
+            );
+            """),
     ];
 }

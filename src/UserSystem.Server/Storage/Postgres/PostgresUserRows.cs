@@ -3,20 +3,49 @@ using UserSystem.Server.Domain;
 
 namespace UserSystem.Server.Storage.Postgres;
 
-/// <summary>Maps rows of the <c>users</c> table to the domain.</summary>
+/// <summary>Maps rows of the <c>users</c> and <c>user_events</c> tables to the domain.</summary>
 internal static class PostgresUserRows
 {
-    public const string Columns = "id, name, email, age, hobbies, status, created_at, updated_at";
+    public const string Columns = "id, name, email, age, hobbies, status, created_at, updated_at, version";
 
-    public static UserAccount Read(NpgsqlDataReader reader) => new(
-        Id: reader.GetInt32(0),
-        Name: reader.GetString(1),
-        Email: reader.GetString(2),
-        Age: reader.GetInt32(3),
-        Hobbies: reader.GetFieldValue<string[]>(4),
-        Status: (AccountStatus)reader.GetInt32(5),
-        CreatedAt: reader.GetFieldValue<DateTimeOffset>(6),
-        UpdatedAt: reader.GetFieldValue<DateTimeOffset>(7));
+    public const string EventColumns = "sequence, kind, actor, request_id, occurred_at, user_id, name, email, age, hobbies, status, created_at, updated_at, version";
+
+    private const int EventUserOffset = 5;
+
+    /// <summary>
+    /// Wraps a statement that changes users and returns <see cref="Columns"/> (as <c>changed</c>)
+    /// so that the same statement records one event per changed row, in id order.
+    /// </summary>
+    public static string WithEvents(string change, string select = $"SELECT {Columns} FROM changed ORDER BY id") => $"""
+        WITH changed AS (
+            {change}
+        ), logged AS (
+            INSERT INTO user_events (user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
+            SELECT id, @kind, @actor, @request_id, @now, name, email, age, hobbies, status, created_at, updated_at, version
+            FROM changed ORDER BY id
+        )
+        {select};
+        """;
+
+    public static UserAccount Read(NpgsqlDataReader reader, int offset = 0) => new(
+        Id: reader.GetInt32(offset),
+        Name: reader.GetString(offset + 1),
+        Email: reader.GetString(offset + 2),
+        Age: reader.GetInt32(offset + 3),
+        Hobbies: reader.GetFieldValue<string[]>(offset + 4),
+        Status: (AccountStatus)reader.GetInt32(offset + 5),
+        CreatedAt: reader.GetFieldValue<DateTimeOffset>(offset + 6),
+        UpdatedAt: reader.GetFieldValue<DateTimeOffset>(offset + 7),
+        Version: reader.GetInt64(offset + 8));
+
+    public static UserEvent ReadEvent(NpgsqlDataReader reader) => new(
+        Sequence: reader.GetInt64(0),
+        Kind: UserEventKinds.Parse(reader.GetString(1)),
+        UserId: reader.GetInt32(EventUserOffset),
+        Actor: reader.IsDBNull(2) ? null : reader.GetString(2),
+        RequestId: reader.IsDBNull(3) ? null : reader.GetString(3),
+        Time: reader.GetFieldValue<DateTimeOffset>(4),
+        User: Read(reader, EventUserOffset));
 
     /// <summary>PostgreSQL keeps microseconds; cut the rest off so what we answer equals what a later read returns.</summary>
     public static DateTimeOffset ToStoredPrecision(DateTimeOffset time)

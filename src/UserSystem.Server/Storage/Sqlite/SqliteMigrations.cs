@@ -18,5 +18,27 @@ internal static class SqliteMigrations
                 updated_at  INTEGER NOT NULL
             );
             """),
+        (2, """
+            ALTER TABLE users ADD COLUMN version INTEGER NOT NULL DEFAULT 1;   -- the etag: +1 on every change
+            ALTER TABLE users ADD COLUMN create_request_id TEXT;                -- CreateUser's request_id (AIP-155)
+            CREATE UNIQUE INDEX users_create_request_id ON users (create_request_id) WHERE create_request_id IS NOT NULL;
+            CREATE TABLE user_events (
+                sequence     INTEGER PRIMARY KEY AUTOINCREMENT, -- commit order: writers are serialized
+                user_id      INTEGER NOT NULL,
+                kind         TEXT    NOT NULL,
+                actor        TEXT,
+                request_id   TEXT,
+                occurred_at  INTEGER NOT NULL,
+                -- the user as the change left it
+                name         TEXT    NOT NULL,
+                email        TEXT    NOT NULL,
+                age          INTEGER NOT NULL,
+                hobbies      TEXT    NOT NULL,
+                status       INTEGER NOT NULL,
+                created_at   INTEGER NOT NULL,
+                updated_at   INTEGER NOT NULL,
+                version      INTEGER NOT NULL
+            );
+            """),
     ];
 }

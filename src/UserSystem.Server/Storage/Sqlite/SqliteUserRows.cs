@@ -7,17 +7,39 @@ namespace UserSystem.Server.Storage.Sqlite;
 /// <summary>Maps rows of the <c>users</c> table to and from the domain.</summary>
 internal static class SqliteUserRows
 {
-    public const string Columns = "id, name, email, age, hobbies, status, created_at, updated_at";
+    public const string Columns = "id, name, email, age, hobbies, status, created_at, updated_at, version";
 
-    public static UserAccount Read(SqliteDataReader reader) => new(
-        Id: reader.GetInt32(0),
-        Name: reader.GetString(1),
-        Email: reader.GetString(2),
-        Age: reader.GetInt32(3),
-        Hobbies: JsonSerializer.Deserialize<string[]>(reader.GetString(4)) ?? [],
-        Status: (AccountStatus)reader.GetInt32(5),
-        CreatedAt: FromMicros(reader.GetInt64(6)),
-        UpdatedAt: FromMicros(reader.GetInt64(7)));
+    /// <summary>The event columns; the user snapshot starts at <see cref="EventUserOffset"/> in <see cref="Columns"/> order.</summary>
+    public const string EventColumns = "sequence, kind, actor, request_id, occurred_at, user_id, name, email, age, hobbies, status, created_at, updated_at, version";
+
+    private const int EventUserOffset = 5;
+
+    /// <summary>Records the change to the user <c>$id</c> (its current row) as an event; run inside the change's transaction.</summary>
+    public const string InsertEventForUser = """
+        INSERT INTO user_events (user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
+        SELECT id, $kind, $actor, $request_id, $now, name, email, age, hobbies, status, created_at, updated_at, version
+        FROM users WHERE id BETWEEN $first AND $last ORDER BY id;
+        """;
+
+    public static UserAccount Read(SqliteDataReader reader, int offset = 0) => new(
+        Id: reader.GetInt32(offset),
+        Name: reader.GetString(offset + 1),
+        Email: reader.GetString(offset + 2),
+        Age: reader.GetInt32(offset + 3),
+        Hobbies: JsonSerializer.Deserialize<string[]>(reader.GetString(offset + 4)) ?? [],
+        Status: (AccountStatus)reader.GetInt32(offset + 5),
+        CreatedAt: FromMicros(reader.GetInt64(offset + 6)),
+        UpdatedAt: FromMicros(reader.GetInt64(offset + 7)),
+        Version: reader.GetInt64(offset + 8));
+
+    public static UserEvent ReadEvent(SqliteDataReader reader) => new(
+        Sequence: reader.GetInt64(0),
+        Kind: UserEventKinds.Parse(reader.GetString(1)),
+        UserId: reader.GetInt32(EventUserOffset),
+        Actor: reader.IsDBNull(2) ? null : reader.GetString(2),
+        RequestId: reader.IsDBNull(3) ? null : reader.GetString(3),
+        Time: FromMicros(reader.GetInt64(4)),
+        User: Read(reader, EventUserOffset));
 
     public static string SerializeHobbies(IReadOnlyList<string> hobbies) => JsonSerializer.Serialize(hobbies);
 

@@ -13,6 +13,7 @@ public sealed class SqliteUserStore : IUserStore
     private readonly string _path;
     private readonly string _connectionString;
     private readonly TimeProvider _time;
+    private readonly ChangeSignal _changes = new();
 
     public SqliteUserStore(string path, TimeProvider time)
     {
@@ -35,31 +36,129 @@ public sealed class SqliteUserStore : IUserStore
         await SqliteMigrator.MigrateAsync(connection, NowMicros(), cancellationToken);
     }
 
-    public async Task<UserAccount> CreateAsync(NewUser user, CancellationToken cancellationToken)
+    public async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var nowMicros = NowMicros();
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        // IMMEDIATE (the default here): the write lock is taken up front, so the retry check
+        // and the insert cannot interleave with another writer.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        if (idempotencyKey is not null && await FindByRequestIdAsync(connection, idempotencyKey, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         await using var command = connection.CreateCommand("""
-            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
-            VALUES ($name, $email, $email_key, $age, $hobbies, $status, $now, $now)
+            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at, version, create_request_id)
+            VALUES ($name, $email, $email_key, $age, $hobbies, $status, $now, $now, 1, $request_key)
             RETURNING id;
             """);
         AddUserParameters(command, user);
         command.Parameters.AddWithValue("$status", (int)AccountStatus.Active);
         command.Parameters.AddWithValue("$now", nowMicros);
+        command.Parameters.AddWithValue("$request_key", (object?)idempotencyKey ?? DBNull.Value);
+        int id;
         try
         {
-            var id = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            var now = SqliteUserRows.FromMicros(nowMicros);
-            return new UserAccount(id, user.Name, user.Email, user.Age, user.Hobbies, AccountStatus.Active, now, now);
+            id = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (SqliteException exception) when (SqliteUserRows.IsUniqueViolation(exception))
         {
             throw new DuplicateEmailException();
         }
+
+        await InsertEventsAsync(connection, id, id, UserEventKind.Created, change, nowMicros, cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
+        var now = SqliteUserRows.FromMicros(nowMicros);
+        return new UserAccount(id, user.Name, user.Email, user.Age, user.Hobbies, AccountStatus.Active, now, now);
     }
 
-    public async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    public Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            id,
+            """
+            name = COALESCE($name, name), email = COALESCE($email, email), email_key = COALESCE($email_key, email_key),
+            age = COALESCE($age, age), hobbies = COALESCE($hobbies, hobbies)
+            """,
+            parameters =>
+            {
+                parameters.AddWithValue("$name", (object?)changes.Name ?? DBNull.Value);
+                parameters.AddWithValue("$email", (object?)changes.Email ?? DBNull.Value);
+                parameters.AddWithValue("$email_key", (object?)changes.EmailKey ?? DBNull.Value);
+                parameters.AddWithValue("$age", (object?)changes.Age ?? DBNull.Value);
+                parameters.AddWithValue("$hobbies", changes.Hobbies is null ? DBNull.Value : SqliteUserRows.SerializeHobbies(changes.Hobbies));
+            },
+            expectedVersion,
+            UserEventKind.Updated,
+            change,
+            cancellationToken);
+
+    public Task<UserAccount> SetStatusAsync(int id, AccountStatus status, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
+        ChangeAsync(id, "status = $status", parameters => parameters.AddWithValue("$status", (int)status), expectedVersion, UserEventKind.StatusChanged, change, cancellationToken);
+
+    public async Task DeleteAsync(int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken)
+    {
+        var nowMicros = NowMicros();
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var version = connection.CreateCommand("SELECT version FROM users WHERE id = $id;"))
+        {
+            version.Parameters.AddWithValue("$id", id);
+            var current = await version.ExecuteScalarAsync(cancellationToken) as long? ?? throw new UserNotFoundException(id);
+            if (expectedVersion is { } expected && expected != current)
+            {
+                throw new StaleEtagException(id);
+            }
+        }
+
+        // The event keeps the user as it was: the audit log still knows what was deleted.
+        await InsertEventsAsync(connection, id, id, UserEventKind.Deleted, change, nowMicros, cancellationToken);
+        await using var delete = connection.CreateCommand("DELETE FROM users WHERE id = $id;");
+        delete.Parameters.AddWithValue("$id", id);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.EventColumns} FROM user_events WHERE sequence > $after ORDER BY sequence LIMIT $limit;");
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", limit);
+        var events = new List<UserEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(SqliteUserRows.ReadEvent(reader));
+        }
+
+        return events;
+    }
+
+    public async Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        // Another process on the same file does not pulse this signal; maxWait bounds that delay.
+        var next = _changes.Next;
+        await using (var connection = await OpenAsync(_connectionString, cancellationToken))
+        await using (var command = connection.CreateCommand("SELECT COALESCE(MAX(sequence), 0) FROM user_events;"))
+        {
+            if ((long)(await command.ExecuteScalarAsync(cancellationToken))! > afterSequence)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            await next.WaitAsync(maxWait, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Time to re-read anyway.
+        }
+    }
+
+    public async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
         // Items are staged in a connection-private temp table (on disk, not in memory) while
@@ -81,7 +180,7 @@ public sealed class SqliteUserStore : IUserStore
             var count = await StageAsync(connection, users, cancellationToken);
             return count == 0
                 ? new BatchCreateResult(0, [])
-                : await CommitStagedAsync(connection, count, cancellationToken);
+                : await CommitStagedAsync(connection, count, change, cancellationToken);
         }
         finally
         {
@@ -114,12 +213,23 @@ public sealed class SqliteUserStore : IUserStore
         return new UserPage(users, total);
     }
 
-    public async Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, UserFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE id > $after ORDER BY id LIMIT $limit;");
+        // substr, not LIKE: LIKE ignores case and treats % and _ as wildcards.
+        await using var command = connection.CreateCommand($"""
+            SELECT {SqliteUserRows.Columns} FROM users
+            WHERE id > $after
+              AND ($status IS NULL OR status = $status)
+              AND ($email_key_prefix IS NULL OR substr(email_key, 1, length($email_key_prefix)) = $email_key_prefix)
+              AND ($name_prefix IS NULL OR substr(name, 1, length($name_prefix)) = $name_prefix)
+            ORDER BY id LIMIT $limit;
+            """);
         command.Parameters.AddWithValue("$after", afterId);
         command.Parameters.AddWithValue("$limit", limit);
+        command.Parameters.AddWithValue("$status", filter.Status is { } status ? (int)status : DBNull.Value);
+        command.Parameters.AddWithValue("$email_key_prefix", (object?)filter.EmailKeyPrefix ?? DBNull.Value);
+        command.Parameters.AddWithValue("$name_prefix", (object?)filter.NamePrefix ?? DBNull.Value);
         return await ReadAllAsync(command, cancellationToken);
     }
 
@@ -165,7 +275,7 @@ public sealed class SqliteUserStore : IUserStore
         return position;
     }
 
-    private async Task<BatchCreateResult> CommitStagedAsync(SqliteConnection connection, int count, CancellationToken cancellationToken)
+    private async Task<BatchCreateResult> CommitStagedAsync(SqliteConnection connection, int count, ChangeContext change, CancellationToken cancellationToken)
     {
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var conflict = connection.CreateCommand("""
@@ -183,13 +293,89 @@ public sealed class SqliteUserStore : IUserStore
             SELECT name, email, email_key, age, hobbies, $status, $now, $now FROM temp.batch_staging ORDER BY position;
             SELECT last_insert_rowid();
             """);
+        var nowMicros = NowMicros();
         insert.Parameters.AddWithValue("$status", (int)AccountStatus.Active);
-        insert.Parameters.AddWithValue("$now", NowMicros());
+        insert.Parameters.AddWithValue("$now", nowMicros);
         // Under the write lock AUTOINCREMENT hands out consecutive ids in position order,
         // so the whole batch is one range ending at the last inserted id.
         var last = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        await transaction.CommitAsync(cancellationToken);
+        await InsertEventsAsync(connection, last - count + 1, last, UserEventKind.Created, change, nowMicros, cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
         return new BatchCreateResult(count, [new IdRange(last - count + 1, last)]);
+    }
+
+    private async Task<UserAccount> ChangeAsync(
+        int id,
+        string assignments,
+        Action<SqliteParameterCollection> addParameters,
+        long? expectedVersion,
+        UserEventKind kind,
+        ChangeContext change,
+        CancellationToken cancellationToken)
+    {
+        var nowMicros = NowMicros();
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand($"""
+            UPDATE users SET {assignments}, updated_at = $now, version = version + 1
+            WHERE id = $id AND ($expected IS NULL OR version = $expected)
+            RETURNING {SqliteUserRows.Columns};
+            """);
+        addParameters(command.Parameters);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$now", nowMicros);
+        command.Parameters.AddWithValue("$expected", (object?)expectedVersion ?? DBNull.Value);
+        UserAccount? updated;
+        try
+        {
+            updated = (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+        }
+        catch (SqliteException exception) when (SqliteUserRows.IsUniqueViolation(exception))
+        {
+            throw new DuplicateEmailException();
+        }
+
+        if (updated is null)
+        {
+            throw await FindAsync(connection, id, cancellationToken) is null ? new UserNotFoundException(id) : new StaleEtagException(id);
+        }
+
+        await InsertEventsAsync(connection, id, id, kind, change, nowMicros, cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
+        return updated;
+    }
+
+    private static async Task InsertEventsAsync(
+        SqliteConnection connection, int firstId, int lastId, UserEventKind kind, ChangeContext change, long nowMicros, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand(SqliteUserRows.InsertEventForUser);
+        command.Parameters.AddWithValue("$first", firstId);
+        command.Parameters.AddWithValue("$last", lastId);
+        command.Parameters.AddWithValue("$kind", UserEventKinds.Name(kind));
+        command.Parameters.AddWithValue("$actor", (object?)change.Actor ?? DBNull.Value);
+        command.Parameters.AddWithValue("$request_id", (object?)change.RequestId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", nowMicros);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<UserAccount?> FindByRequestIdAsync(SqliteConnection connection, string requestId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE create_request_id = $request_key;");
+        command.Parameters.AddWithValue("$request_key", requestId);
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    private static async Task<UserAccount?> FindAsync(SqliteConnection connection, int id, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE id = $id;");
+        command.Parameters.AddWithValue("$id", id);
+        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    private async Task CommitAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        _changes.Pulse();
     }
 
     private static async Task<IReadOnlyList<UserAccount>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
