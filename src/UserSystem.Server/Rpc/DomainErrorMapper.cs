@@ -14,6 +14,7 @@ public static class DomainErrorMapper
         UserNotFoundException => Plain(Code.NotFound, exception.Message),
         UserSuspendedException => Plain(Code.PermissionDenied, exception.Message),
         DuplicateEmailException => Plain(Code.AlreadyExists, exception.Message),
+        StaleEtagException => Plain(Code.Aborted, exception.Message),
         _ => Plain(Code.FailedPrecondition, exception.Message),
     };
 

@@ -24,6 +24,18 @@ public static class UserContractMapper
         Status = (Contract.UserStatus)user.Status,
         CreateTime = Timestamp.FromDateTimeOffset(user.CreatedAt),
         UpdateTime = Timestamp.FromDateTimeOffset(user.UpdatedAt),
+        Etag = Etags.For(user.Version),
+    };
+
+    public static Contract.UserEvent ToContract(this UserEvent change) => new()
+    {
+        EventId = change.Sequence,
+        Kind = (Contract.UserEventKind)change.Kind,
+        UserId = change.UserId,
+        User = change.User.ToContract(),
+        Actor = change.Actor ?? "",
+        RequestId = change.RequestId ?? "",
+        EventTime = Timestamp.FromDateTimeOffset(change.Time),
     };
 
     public static Contract.IdRange ToContract(this IdRange range) => new() { First = range.First, Last = range.Last };

@@ -22,7 +22,8 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
     [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
     {
-        var user = await store.CreateAsync(UserRequestValidation.ToValidNewUser(request), context.CancellationToken);
+        var user = await store.CreateAsync(
+            UserRequestValidation.ToValidNewUser(request), context.GetChangeContext(), UserRequestValidation.ToValidIdempotencyKey(request), context.CancellationToken);
         return new CreateUserResponse
         {
             User = user.ToContract(),
@@ -53,6 +54,11 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
     [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context)
     {
+        if (request.UsesTokenPaging())
+        {
+            return await ListUsersByTokenAsync(request, context.CancellationToken);
+        }
+
         if (request.Page < 0)
         {
             throw InvalidInputException.ForField("page", "must be zero or greater");
@@ -102,7 +108,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
     [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<CreateUserResponse> CreateBatchUsers(IAsyncStreamReader<CreateUserRequest> requestStream, ServerCallContext context)
     {
-        var result = await store.CreateBatchAsync(requestStream.ReadValidNewUsersAsync(context.CancellationToken), context.CancellationToken);
+        var result = await store.CreateBatchAsync(requestStream.ReadValidNewUsersAsync(context.CancellationToken), context.GetChangeContext(), context.CancellationToken);
         return new CreateUserResponse
         {
             Message = $"{result.Count} users created",
@@ -118,8 +124,72 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         // leaves the earlier ones created, as the seed does.
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
-            var user = await store.CreateAsync(UserRequestValidation.ToValidNewUser(request), context.CancellationToken);
+            var user = await store.CreateAsync(UserRequestValidation.ToValidNewUser(request), context.GetChangeContext(), null, context.CancellationToken);
             await responseStream.WriteAsync(user.ToContract(), context.CancellationToken);
         }
+    }
+
+    public override async Task<User> UpdateUser(UpdateUserRequest request, ServerCallContext context)
+    {
+        var changes = UserUpdateRequests.ToValidChanges(request);
+        var user = await store.UpdateAsync(
+            request.User.Id, changes, Etags.ExpectedVersion(request.User.Etag), context.GetChangeContext(), context.CancellationToken);
+        return user.ToContract();
+    }
+
+    public override async Task<User> SetUserStatus(SetUserStatusRequest request, ServerCallContext context)
+    {
+        if (request.Id <= 0)
+        {
+            throw InvalidInputException.ForField("id", "must be a positive number");
+        }
+
+        if (!Enum.IsDefined((AccountStatus)request.Status))
+        {
+            throw InvalidInputException.ForField("status", "is not a known status");
+        }
+
+        var user = await store.SetStatusAsync(
+            request.Id, (AccountStatus)request.Status, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
+        return user.ToContract();
+    }
+
+    public override async Task<Google.Protobuf.WellKnownTypes.Empty> DeleteUser(DeleteUserRequest request, ServerCallContext context)
+    {
+        if (request.Id <= 0)
+        {
+            throw InvalidInputException.ForField("id", "must be a positive number");
+        }
+
+        await store.DeleteAsync(request.Id, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
+        return new Google.Protobuf.WellKnownTypes.Empty();
+    }
+
+    public override async Task WatchUsers(WatchUsersRequest request, IServerStreamWriter<Contracts.UserEvent> responseStream, ServerCallContext context)
+    {
+        if (request.SinceEventId < 0)
+        {
+            throw InvalidInputException.ForField("since_event_id", "must be zero or greater");
+        }
+
+        // Runs until the client cancels or the server stops: history first, then live changes.
+        await foreach (var change in store.FollowEventsAsync(request.SinceEventId, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(change.ToContract(), context.CancellationToken);
+        }
+    }
+
+    private async Task<ListUsersResponse> ListUsersByTokenAsync(ListUsersRequest request, CancellationToken cancellationToken)
+    {
+        var filter = UserListRequests.ToValidFilter(request);
+        var pageSize = request.PageSize <= 0 ? _limits.DefaultPageSize : Math.Min(request.PageSize, _limits.MaxPageSize);
+        // One extra row tells whether another page follows, so the last page has no token.
+        var users = await store.ListAfterAsync(UserListRequests.AfterId(request.PageToken, filter), pageSize + 1, filter, cancellationToken);
+        var page = users.Take(pageSize).ToList();
+        return new ListUsersResponse
+        {
+            Users = { page.Select(user => user.ToContract()) },
+            NextPageToken = users.Count > pageSize ? UserListRequests.NextPageToken(page[^1].Id, filter) : "",
+        };
     }
 }

@@ -21,6 +21,16 @@ public static class UserRequestValidation
         throw new InvalidInputException(message, violations);
     }
 
+    /// <summary>CreateUser's optional request_id (AIP-155), or null when none was sent.</summary>
+    public static string? ToValidIdempotencyKey(Contract.CreateUserRequest request)
+    {
+        const int MaxLength = 128;
+        var key = request.RequestId;
+        return key.Length == 0 ? null
+            : key.Length <= MaxLength && key.All(c => c is > ' ' and <= '~') ? key
+            : throw InvalidInputException.ForField("request_id", $"must be at most {MaxLength} printable ASCII characters without spaces");
+    }
+
     /// <summary>Validates each streamed request as it arrives, numbering items from 1.</summary>
     public static async IAsyncEnumerable<NewUser> ReadValidNewUsersAsync(
         this IAsyncStreamReader<Contract.CreateUserRequest> requests,
