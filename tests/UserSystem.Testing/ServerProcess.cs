@@ -74,14 +74,30 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Starts a server on PostgreSQL: <paramref name="connectionString"/> names its database.
+    /// <paramref name="settings"/> are further configuration overrides (<c>Section:Key=value</c>).
+    /// </summary>
+    public static Task<ServerProcess> StartOnPostgresAsync(string connectionString, params string[] settings) =>
+        StartAsync(Path.Combine(Path.GetTempPath(), "unused-by-postgres.db"), ["Storage:Provider=Postgres", $"ConnectionStrings:Postgres={connectionString}", .. settings]);
+
     /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop the server.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends SIGKILL: the process dies at once, as in a crash or an OOM kill, with no chance to clean up.</summary>
+    public async Task KillAsync()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Signal("KILL");
+        await _process.WaitForExitAsync().DefaultTimeout();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
         if (kill.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}");
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with exit code {kill.ExitCode}");
         }
     }
 

@@ -11,6 +11,7 @@ public sealed class ConfigurationValidationTests
     [InlineData("Server:HttpPort=-1", "Server:HttpPort")]
     [InlineData("Server:BindAddress=not-an-ip", "Server:BindAddress")]
     [InlineData("Storage:Provider=Oracle", "Storage:Provider")]
+    [InlineData("Storage:Provider=Postgres", "ConnectionStrings:Postgres")]
     [InlineData("Storage:Sqlite:Path= ", "Storage:Sqlite:Path")]
     [InlineData("Limits:MaxPageSize=0", "Limits:MaxPageSize")]
     [InlineData("Limits:MaxStreamDelaySeconds=-5", "Limits:MaxStreamDelaySeconds")]
@@ -22,6 +23,16 @@ public sealed class ConfigurationValidationTests
             $"--Storage:Sqlite:Path={directory.File("users.db")}", "--Server:GrpcPort=0", "--Server:HttpPort=0", "--" + setting));
 
         Assert.Contains(key, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostgresWithAMalformedConnectionString_FailsStart_NamingTheSetting()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => BuildAndStartAsync(
+            "--Server:GrpcPort=0", "--Server:HttpPort=0", "--Storage:Provider=Postgres", "--ConnectionStrings:Postgres=Hostt=db;Password=secret"));
+
+        Assert.Contains("ConnectionStrings:Postgres", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
