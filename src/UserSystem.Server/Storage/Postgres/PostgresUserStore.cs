@@ -25,6 +25,11 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
     private const string WriteLockKey = "6148334136178856791";
     private const string BeginWrite = $"SELECT pg_advisory_xact_lock({WriteLockKey}); NOTIFY {EventsChannel};";
 
+    // A batch's statements take time in proportion to the batch (a million rows: tens of
+    // seconds), so they run without Npgsql's 30 s command timeout; the call's own cancellation
+    // (client cancel or deadline, server shutdown) still stops them.
+    private const int Unbounded = 0;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _listenerSource;
     private readonly TimeProvider _time;
@@ -105,11 +110,11 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
             return new BatchCreateResult(0, []);
         }
 
-        await ExecuteAsync(connection, "ANALYZE batch_staging;", cancellationToken);
+        await ExecuteAsync(connection, "ANALYZE batch_staging;", cancellationToken, Unbounded);
         // The write lock is taken only now, after the client finished streaming: other writers
         // wait for the check and the INSERT, never for a slow client. The table lock keeps out
         // writers that bypass this service; readers are never blocked.
-        await ExecuteAsync(connection, BeginWrite + " LOCK TABLE users IN EXCLUSIVE MODE;", cancellationToken);
+        await ExecuteAsync(connection, BeginWrite + " LOCK TABLE users IN EXCLUSIVE MODE;", cancellationToken, Unbounded);
         if (await FirstConflictAsync(connection, cancellationToken) is { } position)
         {
             throw new DuplicateEmailException(position);
@@ -331,6 +336,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         // long the batch. Disposing the importer without Complete aborts the COPY.
         await using var importer = await connection.BeginBinaryImportAsync(
             "COPY batch_staging (position, name, email, email_key, age, hobbies) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        importer.Timeout = TimeSpan.Zero; // zero is "no timeout" here; see Unbounded
         var position = 0;
         await foreach (var user in users.WithCancellation(cancellationToken))
         {
@@ -362,7 +368,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
                 ) repeated
                 WHERE occurrence > 1
             ) conflicts;
-            """, connection);
+            """, connection) { CommandTimeout = Unbounded };
         return await command.ExecuteScalarAsync(cancellationToken) is int position ? position : null;
     }
 
@@ -376,7 +382,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
             SELECT name, email, email_key, age, hobbies, @status, @now, @now, 1 FROM batch_staging ORDER BY position
             RETURNING {PostgresUserRows.Columns}
             """,
-            select: "SELECT min(id), max(id), count(*) FROM changed"), connection);
+            select: "SELECT min(id), max(id), count(*) FROM changed"), connection) { CommandTimeout = Unbounded };
         command.Parameters.Add(new NpgsqlParameter<int>("status", (int)AccountStatus.Active));
         AddEventParameters(command, UserEventKind.Created, change, now);
         try
@@ -479,9 +485,14 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, int? timeoutSeconds = null)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        if (timeoutSeconds is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
