@@ -20,7 +20,7 @@ public static class StorageServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             var time = provider.GetRequiredService<TimeProvider>();
             return options.UsesPostgres
-                ? new PostgresUserStore(options.PostgresConnectionString!, time)
+                ? new PostgresUserStore(options.PostgresConnectionString!, time, provider.GetRequiredService<ILogger<PostgresUserStore>>())
                 : new SqliteUserStore(options.Sqlite.Path, time);
         });
         services.AddHostedService<StorageInitializer>();

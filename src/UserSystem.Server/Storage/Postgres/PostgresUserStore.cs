@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using UserSystem.Server.Domain;
@@ -33,13 +34,15 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _listenerSource;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly ChangeSignal _changes = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _listenerGate = new();
     private Task? _listener;
 
-    public PostgresUserStore(string connectionString, TimeProvider time)
+    public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
     {
+        _logger = logger ?? NullLogger<PostgresUserStore>.Instance;
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
@@ -54,7 +57,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         // LISTEN is session state: the listener owns one connection outside the pool.
         _listenerSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
         {
-            ConnectionStringBuilder = { Pooling = false, KeepAlive = 30 },
+            ConnectionStringBuilder = { Pooling = false, KeepAlive = 30, ApplicationName = "user-system-listener" },
         }.Build();
         _time = time;
     }
@@ -303,8 +306,9 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
     private static async Task<NpgsqlTransaction> BeginWriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // NOTIFY is delivered at commit, and only if the transaction commits.
-        await ExecuteAsync(connection, BeginWrite, cancellationToken);
+        // NOTIFY is delivered at commit, and only if the transaction commits. The lock may be
+        // held by a large batch for a while: wait for it as long as the caller does.
+        await ExecuteAsync(connection, BeginWrite, cancellationToken, Unbounded);
         return transaction;
     }
 
@@ -444,6 +448,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
                 await ExecuteAsync(connection, $"LISTEN {EventsChannel};", stopping);
                 // Whatever was committed while we were not listening is found by the re-read.
                 _changes.Pulse();
+                PostgresLog.Listening(_logger, EventsChannel);
                 while (true)
                 {
                     await connection.WaitAsync(stopping);
@@ -456,6 +461,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
             catch (Exception exception) when (exception is NpgsqlException or System.IO.IOException or TimeoutException)
             {
                 // The database is away; watchers keep polling the table meanwhile. Retry soon.
+                PostgresLog.ListenFailed(_logger, 1, exception);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), _time, stopping);
