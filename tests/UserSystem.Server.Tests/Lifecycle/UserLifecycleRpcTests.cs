@@ -296,6 +296,19 @@ public abstract class UserLifecycleRpcTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchUsers_WhenTheServerStops_EndsWithUnavailable()
+    {
+        await CreateAsync("Before stop");
+        using var watch = Client.WatchUsers(new WatchUsersRequest());
+        await NextAsync(watch);
+
+        var stopping = _server.StopAsync();
+
+        await RpcAssert.FailsWithAsync(StatusCode.Unavailable, () => watch.ResponseStream.MoveNext(CancellationToken.None));
+        await stopping.DefaultTimeout();
+    }
+
+    [Fact]
     public async Task WatchUsers_NegativeSince_IsInvalidArgument()
     {
         using var watch = Client.WatchUsers(new WatchUsersRequest { SinceEventId = -1 });
