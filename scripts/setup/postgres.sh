@@ -21,8 +21,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# The tests run their own throwaway clusters: tell the package not to create (and start) the
+# usual "main" cluster on port 5432. Keep this file if the package asks about it.
+mkdir -p /etc/postgresql-common
+if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+  echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+fi
 apt-get update -q
-# The package's own cluster is not needed (tests run their own); policy-rc.d keeps it from
-# starting where there is no init system.
-apt-get install -y -q --no-install-recommends postgresql postgresql-client
+apt-get install -y -q --no-install-recommends \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+  postgresql postgresql-client
 ls -d /usr/lib/postgresql/*/bin/initdb

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -113,6 +114,7 @@ public sealed class PostgresServer
                 "-o", $"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} -c fsync=on -c max_connections=300",
                 "start",
             ]);
+            cluster.StartWatchdog();
             return cluster;
         }
 
@@ -128,6 +130,27 @@ public sealed class PostgresServer
             {
                 // Best effort at process exit: a leftover folder is for the OS temp cleaner.
             }
+        }
+
+        // The test host is not always given time for ProcessExit handlers (the runner may kill it
+        // when the run ends). A detached watchdog stops the cluster and deletes its folder once
+        // this process is gone, however it went.
+        private void StartWatchdog()
+        {
+            const string Script = """
+                exec >/dev/null 2>&1 </dev/null
+                while kill -0 "$1" 2>/dev/null; do sleep 1; done
+                if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$2/pg_ctl" -D "$3/data" -m immediate stop
+                else "$2/pg_ctl" -D "$3/data" -m immediate stop; fi
+                rm -rf "$3"
+                """;
+            var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+            foreach (var argument in new[] { "sh", "-c", Script, "watchdog", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), _binaries, _root })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("The PostgreSQL watchdog did not start.");
         }
 
         // A test process that is killed cannot clean up; the next run removes what it left,
