@@ -27,7 +27,7 @@ trap cleanup EXIT
 # A throwaway cluster with PostgreSQL's default settings (fsync on).
 as_postgres "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
 as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/postgres.log" -w \
-  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK" start >/dev/null
+  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK -c log_min_duration_statement=500" start >/dev/null
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench_grpc" -c "CREATE DATABASE bench_copy"
 
@@ -56,3 +56,5 @@ end=$(date +%s.%N)
 echo "psql \\copy wall time: $(echo "$end - $start" | bc) s"
 "${PSQL[@]}" -d bench_copy -At -c "SELECT 'rows in bench_copy.users: ' || count(*) FROM users"
 "${PSQL[@]}" -d bench_grpc -At -c "SELECT 'rows in bench_grpc.users: ' || count(*) || ', events: ' || (SELECT count(*) FROM user_events) FROM users"
+echo "== statements over 500 ms (PostgreSQL log): where the server's time went"
+grep -E "duration: [0-9.]+ ms" "$WORK/postgres.log" | sed -E 's/^.*duration: ([0-9.]+) ms +(statement|execute [^:]*): */\1 ms  /' | cut -c1-150
