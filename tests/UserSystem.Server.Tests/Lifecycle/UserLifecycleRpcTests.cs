@@ -10,19 +10,17 @@ namespace UserSystem.Server.Tests.Lifecycle;
 /// UpdateUser, SetUserStatus, DeleteUser, token paging, idempotent create and WatchUsers over
 /// real sockets; each engine runs the suite by deriving from it.
 /// </summary>
-public abstract class UserLifecycleRpcTests : IAsyncLifetime
+public abstract class UserLifecycleRpcTests : ServerTestBase
 {
-    private TestServer _server = null!;
+    private string[] _storageSettings = [];
 
-    protected UserService.UserServiceClient Client { get; private set; } = null!;
+    protected override string[] ServerSettings => _storageSettings;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(null, await StorageSettingsAsync());
-        Client = _server.Client;
+        _storageSettings = await StorageSettingsAsync();
+        await base.InitializeAsync();
     }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     /// <summary>Configuration overrides that put the server on this engine's fresh database.</summary>
     protected abstract Task<string[]> StorageSettingsAsync();
@@ -222,7 +220,7 @@ public abstract class UserLifecycleRpcTests : IAsyncLifetime
         var retry = await Client.CreateUserAsync(request).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(first.User, retry.User);
-        Assert.Equal(1, (await Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout()).Total);
+        Assert.Equal(1, await CountUsersAsync());
     }
 
     [Fact]
@@ -302,7 +300,7 @@ public abstract class UserLifecycleRpcTests : IAsyncLifetime
         using var watch = Client.WatchUsers(new WatchUsersRequest());
         await NextAsync(watch);
 
-        var stopping = _server.StopAsync();
+        var stopping = Server.StopAsync();
 
         await RpcAssert.FailsWithAsync(StatusCode.Unavailable, () => watch.ResponseStream.MoveNext(CancellationToken.None));
         await stopping.DefaultTimeout();
