@@ -129,14 +129,18 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         }
     }
 
+    [Authorize(Policy = AuthPolicies.SelfOrAdmin)]
     public override async Task<User> UpdateUser(UpdateUserRequest request, ServerCallContext context)
     {
         var changes = UserUpdateRequests.ToValidChanges(request);
+        var current = await store.FindAsync(request.User.Id, context.CancellationToken);
+        context.GetCaller().EnsureSelfOrAdmin(request.User.Id, current?.Email);
         var user = await store.UpdateAsync(
             request.User.Id, changes, Etags.ExpectedVersion(request.User.Etag), context.GetChangeContext(), context.CancellationToken);
         return user.ToContract();
     }
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<User> SetUserStatus(SetUserStatusRequest request, ServerCallContext context)
     {
         if (request.Id <= 0)
@@ -154,6 +158,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         return user.ToContract();
     }
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<Google.Protobuf.WellKnownTypes.Empty> DeleteUser(DeleteUserRequest request, ServerCallContext context)
     {
         if (request.Id <= 0)
@@ -165,6 +170,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         return new Google.Protobuf.WellKnownTypes.Empty();
     }
 
+    [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task WatchUsers(WatchUsersRequest request, IServerStreamWriter<Contracts.UserEvent> responseStream, ServerCallContext context)
     {
         if (request.SinceEventId < 0)
