@@ -14,6 +14,12 @@ internal static class AcknowledgedCreates
     private const int Writers = 4;
 
     /// <summary>
+    /// Server settings for these tests: the rate limiter's defaults (a burst of 200 per caller)
+    /// would otherwise refuse the stream of creates before the kill.
+    /// </summary>
+    public static readonly string[] ServerSettings = ["RateLimit:BurstLimit=1000000", "RateLimit:TokensPerPeriod=1000000"];
+
+    /// <summary>
     /// Creates users with <see cref="Writers"/> concurrent callers; once <paramref name="killAfter"/>
     /// creates are acknowledged, runs <paramref name="kill"/> while creates are still in flight,
     /// and returns every user whose create was answered OK.
@@ -41,6 +47,11 @@ internal static class AcknowledgedCreates
                             reached.TrySetResult();
                         }
                     }
+                }
+                catch (RpcException exception) when (exception.StatusCode == StatusCode.ResourceExhausted && !stop.IsCancellationRequested)
+                {
+                    // Refused, not stored: not acknowledged, and the server is still up. Try again.
+                    await Task.Delay(10);
                 }
                 catch (RpcException)
                 {

@@ -14,8 +14,8 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
     {
         _connectionString = await (await PostgresServer.GetAsync().DefaultTimeout()).CreateDatabaseAsync();
         // Started together: both run the migrations at once, which the advisory lock makes safe.
-        var a = ServerProcess.StartOnPostgresAsync(_connectionString);
-        var b = ServerProcess.StartOnPostgresAsync(_connectionString);
+        var a = ServerProcess.StartOnPostgresAsync(_connectionString, AcknowledgedCreates.ServerSettings);
+        var b = ServerProcess.StartOnPostgresAsync(_connectionString, AcknowledgedCreates.ServerSettings);
         (_a, _b) = (await a, await b);
     }
 

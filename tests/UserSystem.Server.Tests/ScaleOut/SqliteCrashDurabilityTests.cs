@@ -13,7 +13,7 @@ public sealed class SqliteCrashDurabilityTests
         using var directory = new TempDirectory();
         var database = directory.File("users.db");
         IReadOnlyList<ContractUser> acknowledged;
-        await using (var server = await ServerProcess.StartAsync(database))
+        await using (var server = await ServerProcess.StartAsync(database, AcknowledgedCreates.ServerSettings))
         {
             acknowledged = await AcknowledgedCreates.CreateUntilKilledAsync(server, killAfter: 200, server.KillAsync);
             Assert.True(server.HasExited);
