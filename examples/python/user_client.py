@@ -3,17 +3,17 @@
 
 Usage: /usr/bin/python3 user_client.py [HOST:PORT]   (or USERS_ADDRESS; default 127.0.0.1:50051)
 
-The stubs are generated at start from the repository's proto/user.proto with grpc_tools, so
+The stubs are generated at start from the repository's proto/user.proto with protoc, so
 they always match the contract and nothing generated is committed.
 """
 import os
+import subprocess
 import sys
 import tempfile
 import uuid
 
 import grpc
 import grpc_tools
-from grpc_tools import protoc
 
 UNARY_TIMEOUT = 5  # seconds, the seed's deadlines
 STREAM_TIMEOUT = 30
@@ -22,12 +22,13 @@ PROTO_DIR = os.path.join(HERE, "..", "..", "proto")
 
 
 def load_stubs(out_dir):
+    # Debian's protoc and gRPC plugin: the protoc inside Debian's grpc_tools is too old for
+    # proto3 `optional`. grpc_tools still supplies the well-known types (timestamp, field mask).
     well_known = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    status = protoc.main(["grpc_tools.protoc", f"-I{PROTO_DIR}", f"-I{well_known}",
-                          f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
-                          os.path.join(PROTO_DIR, "user.proto")])
-    if status != 0:
-        raise RuntimeError(f"protoc failed with {status}")
+    subprocess.run(["protoc", f"-I{PROTO_DIR}", f"-I{well_known}",
+                    "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
+                    f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
+                    os.path.join(PROTO_DIR, "user.proto")], check=True)
     sys.path.insert(0, out_dir)
     import user_pb2  # noqa: E402  (generated just now)
     import user_pb2_grpc  # noqa: E402

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The Python example (examples/python) needs grpcio and grpc-tools for the system Python.
+# The Python example (examples/python) needs grpcio for the system Python, and protoc with the
+# gRPC Python plugin to generate its stubs (grpc-tools only for the well-known .proto files).
 # PyPI is not reachable here, so they come from Debian's packages. /usr/bin/python3 on purpose:
 # a python3 earlier on PATH (pyenv) does not see Debian's modules.
 set -euo pipefail
 
-if /usr/bin/python3 -c 'import grpc, grpc_tools' >/dev/null 2>&1; then
+if /usr/bin/python3 -c 'import grpc, grpc_tools' >/dev/null 2>&1 \
+  && command -v protoc >/dev/null && [ -x /usr/bin/grpc_python_plugin ]; then
   exit 0
 fi
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends python3-grpcio python3-grpc-tools >/dev/null
+apt-get install -y -qq --no-install-recommends python3-grpcio python3-grpc-tools \
+  protobuf-compiler protobuf-compiler-grpc >/dev/null
 /usr/bin/python3 -c 'import grpc, grpc_tools'
