@@ -3,6 +3,8 @@ using UserSystem.Server.Hosting;
 using UserSystem.Server.Observability;
 using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
+using UserSystem.Server.OpenApi;
+using UserSystem.Server.Web;
 
 namespace UserSystem.Server;
 
@@ -19,12 +21,16 @@ public static class UserSystemServer
             .AddUserRateLimiting(builder.Configuration)
             .AddUserStorage(builder.Configuration)
             .AddUserGrpc()
-            .AddUserHealth();
+            .AddUserHealth()
+            .AddUserWeb(builder.Configuration);
 
         var app = builder.Build();
+        // Web first: CORS must answer preflights before authorization refuses them (no token).
+        app.UseUserWeb();
         app.UseUserSecurity();
         app.MapUserGrpc();
         app.MapUserHealth();
+        app.MapUserOpenApi();
         app.MapUserObservability();
         return app;
     }

@@ -1,0 +1,60 @@
+using Google.Protobuf.Reflection;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+
+namespace UserSystem.Server.Web;
+
+public static class WebExtensions
+{
+    /// <summary>
+    /// REST/JSON transcoding of the <c>google.api.http</c> routes, CORS for other origins, and the
+    /// <c>Web</c> options. The transcoded calls run through the same gRPC interceptors.
+    /// </summary>
+    public static IServiceCollection AddUserWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+
+        services.AddGrpc().AddJsonTranscoding(options =>
+            // google.rpc.Status details are Any: the JSON error body can show a BadRequest's field
+            // violations (or any other standard detail) only for types in this registry.
+            options.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
+
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<WebOptions>>((cors, web) =>
+            cors.AddDefaultPolicy(policy => WebCorsPolicy.Configure(policy, web.Value)));
+        return services;
+    }
+
+    /// <summary>
+    /// The HTTP port's middleware: the gRPC-port guard, CORS, gRPC-Web (unary and server
+    /// streaming, HTTP/1.1 included) for every gRPC service, and the console's static files.
+    /// </summary>
+    public static WebApplication UseUserWeb(this WebApplication app)
+    {
+        app.UseMiddleware<GrpcPortGuard>();
+        app.UseCors();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        if (app.Services.GetRequiredService<IOptions<WebOptions>>().Value.Console)
+        {
+            UseConsole(app);
+        }
+
+        return app;
+    }
+
+    // The built console (web/ -> Web/ConsoleAssets) is embedded in the assembly, so `dotnet run`,
+    // the tests and a published server all serve the same files without a wwwroot on disk.
+    private static void UseConsole(WebApplication app)
+    {
+        var files = new EmbeddedFileProvider(typeof(WebExtensions).Assembly, "UserSystem.Server.Web.ConsoleAssets");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            // Fixed file names: revalidate (ETag) on every load so an upgraded server is seen at once.
+            OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+        });
+    }
+}
