@@ -16,7 +16,9 @@ public static class WebExtensions
         services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
 
-        services.AddGrpc().AddJsonTranscoding(options =>
+        // Not services.AddGrpc(): a second call re-registers grpc-dotnet's default method binder,
+        // which AddUserGrpc replaced with the strict one, and every gRPC method would be mapped twice.
+        new GrpcServicesBuilder(services).AddJsonTranscoding(options =>
             // google.rpc.Status details are Any: the JSON error body can show a BadRequest's field
             // violations (or any other standard detail) only for types in this registry.
             options.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The console's tests (tests/UserSystem.Server.Tests/Web/Console*Tests.cs) run web/'s build
+# check and its Playwright script: install Node.js when missing and web/'s locked packages
+# (npm ci) when node_modules does not match package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/../../web"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
+stamp=node_modules/.package-lock.sha256
+wanted=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+  exit 0
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+echo "$wanted" > "$stamp"

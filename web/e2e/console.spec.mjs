@@ -1,0 +1,98 @@
+// The console's browser test: Debian's Chromium driven by playwright-core against a real server.
+// Run by tests/UserSystem.Server.Tests/Web/ConsoleBrowserTests.cs, which starts the server and
+// answers the "grpc-change" request below by creating a user through a plain gRPC client.
+//   node e2e/console.spec.mjs <console url> <screenshot path>
+// Prints "step: ..." lines as it goes, "grpc-change <name>" when it wants a change made over
+// gRPC (and waits for a line on stdin), and "passed" at the end; exits 1 on failure.
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { chromium } from "playwright-core";
+
+const [url, screenshot] = process.argv.slice(2);
+if (!url || !screenshot) {
+  console.error("usage: node e2e/console.spec.mjs <console url> <screenshot path>");
+  process.exit(2);
+}
+
+const stdin = createInterface({ input: process.stdin });
+const stdinLines = stdin[Symbol.asyncIterator]();
+const step = (text) => console.log(`step: ${text}`);
+const timeout = 15_000;
+const profile = mkdtempSync(join(tmpdir(), "console-chromium-"));
+let context;
+
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--no-first-run", "--disable-quic", "--disable-sync"],
+    viewport: { width: 1360, height: 860 },
+  });
+  context.setDefaultTimeout(timeout);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+
+  step("open the console");
+  await page.goto(url);
+  await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
+  await page.locator("#live-state.on").waitFor();
+
+  step("a bad create shows the server's field violations next to the fields");
+  await page.fill("input[name=name]", "Browser Bad");
+  await page.fill("input[name=email]", "not-an-email");
+  await page.click("button[type=submit]");
+  await page.locator('.field-error[data-field="email"]', { hasText: "valid email" }).waitFor();
+  await page.locator(".banner.error", { hasText: "INVALID_ARGUMENT" }).waitFor();
+
+  step("create a user and see it in the list");
+  const email = `browser-${Date.now()}@example.com`;
+  await page.fill("input[name=name]", "Browser Created");
+  await page.fill("input[name=email]", email);
+  await page.fill("input[name=age]", "41");
+  await page.fill("input[name=hobbies]", "chess, go");
+  await page.click("button[type=submit]");
+  await page.locator(".banner.ok", { hasText: "Browser Created" }).waitFor();
+  await page.locator("#user-rows tr", { hasText: email }).waitFor();
+
+  step("search narrows the list");
+  await page.fill("#search", "browser created");
+  await page.locator("#user-rows tr", { hasText: email }).waitFor();
+
+  step("a change made through gRPC appears live");
+  const liveName = `Grpc Live ${Date.now()}`;
+  console.log(`grpc-change ${liveName}`);
+  const answer = await stdinLines.next();
+  if (answer.done || answer.value.trim() !== "done") {
+    throw new Error(`the test host did not make the gRPC change (answered ${JSON.stringify(answer.value)})`);
+  }
+  await page.locator("#live-events li", { hasText: liveName }).waitFor();
+  await page.fill("#search", "");
+  await page.locator("#user-rows tr", { hasText: liveName }).waitFor();
+
+  if (pageErrors.length > 0) {
+    throw new Error(`the page threw: ${pageErrors.join("; ")}`);
+  }
+
+  mkdirSync(dirname(screenshot), { recursive: true });
+  await page.screenshot({ path: screenshot, fullPage: true });
+  step(`screenshot saved to ${screenshot}`);
+  console.log("passed");
+} catch (error) {
+  console.error(`failed: ${error instanceof Error ? error.stack ?? error.message : error}`);
+  if (context) {
+    const page = context.pages()[0];
+    if (page) {
+      mkdirSync(dirname(screenshot), { recursive: true });
+      await page.screenshot({ path: screenshot.replace(/\.png$/, "-failure.png"), fullPage: true }).catch(() => {});
+    }
+  }
+  process.exitCode = 1;
+} finally {
+  await context?.close().catch(() => {});
+  stdin.close();
+  rmSync(profile, { recursive: true, force: true });
+}
