@@ -1,15 +1,37 @@
 // The console's one connection to the server: a gRPC-Web client of user.UserService on the
 // page's own origin (the server's HTTP port), and the reading of gRPC errors for people.
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { BadRequestSchema } from "./gen/google/rpc/error_details_pb";
 import { UserService } from "./gen/user_pb";
 
 export type UserClient = Client<typeof UserService>;
 
+const tokenKey = "user-system.token";
+
+/** The bearer token a server with authentication needs; kept for this browser tab only. */
+export const token = {
+  get: (): string => sessionStorage.getItem(tokenKey) ?? "",
+  set: (value: string): void => {
+    if (value.trim() === "") {
+      sessionStorage.removeItem(tokenKey);
+    } else {
+      sessionStorage.setItem(tokenKey, value.trim());
+    }
+  },
+};
+
+const bearer: Interceptor = (next) => async (request) => {
+  const value = token.get();
+  if (value !== "") {
+    request.header.set("authorization", `Bearer ${value}`);
+  }
+  return next(request);
+};
+
 export function createUserClient(baseUrl: string = window.location.origin): UserClient {
   // gRPC-Web (not the Connect protocol): the server speaks gRPC, gRPC-Web and REST only.
-  return createClient(UserService, createGrpcWebTransport({ baseUrl }));
+  return createClient(UserService, createGrpcWebTransport({ baseUrl, interceptors: [bearer] }));
 }
 
 /** A failed call as the console shows it: the status, the message, and each field's problem. */

@@ -1,7 +1,7 @@
 // The admin console: list users with paging and search, create users, and a live view of
 // changes; every call goes to the server over gRPC-Web.
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { createUserClient, describeError, type CallFailure } from "./api";
+import { createUserClient, describeError, token, type CallFailure } from "./api";
 import { byId, el } from "./dom";
 import { UserStatus, type User } from "./gen/user_pb";
 import { startLive, type LiveEvent } from "./live";
@@ -29,7 +29,8 @@ function showBanner(kind: "error" | "ok", text: string): void {
 
 function showFailure(action: string, failure: CallFailure): void {
   const fields = [...failure.fields].map(([field, problem]) => `${field} ${problem}`).join("; ");
-  showBanner("error", `${action} failed (${failure.code}): ${fields || failure.message}`);
+  const hint = failure.code === "UNAUTHENTICATED" ? " Paste a bearer token at the top right." : "";
+  showBanner("error", `${action} failed (${failure.code}): ${fields || failure.message}${hint}`);
 }
 
 function statusName(status: UserStatus): string {
@@ -150,6 +151,13 @@ search.addEventListener("input", () => {
   render();
 });
 createForm.addEventListener("submit", (event) => void create(event));
+const tokenInput = byId<HTMLInputElement>("token");
+tokenInput.value = token.get();
+tokenInput.addEventListener("change", () => {
+  token.set(tokenInput.value);
+  banner.hidden = true;
+  void load();
+});
 
 startLive(client, onLive, (connected, detail) => {
   liveState.textContent = detail;
