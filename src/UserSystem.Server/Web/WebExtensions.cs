@@ -30,12 +30,15 @@ public static class WebExtensions
     }
 
     /// <summary>
-    /// The HTTP port's middleware: the gRPC-port guard, CORS, gRPC-Web (unary and server
-    /// streaming, HTTP/1.1 included) for every gRPC service, and the console's static files.
+    /// The HTTP port's middleware: the gRPC-port guard, JSON bodies for REST refusals, CORS,
+    /// gRPC-Web (unary and server streaming, HTTP/1.1 included) for every gRPC service, and the
+    /// console's static files. Call it before authentication and authorization: CORS must answer
+    /// a preflight (which carries no token) before authorization would refuse it.
     /// </summary>
     public static WebApplication UseUserWeb(this WebApplication app)
     {
         app.UseMiddleware<GrpcPortGuard>();
+        app.UseMiddleware<RestRefusalBody>();
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         if (app.Services.GetRequiredService<IOptions<WebOptions>>().Value.Console)

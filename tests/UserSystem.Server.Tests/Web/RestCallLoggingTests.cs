@@ -16,7 +16,7 @@ public sealed class RestCallLoggingTests
 
         using var response = await http.SendAsync(request).DefaultTimeout();
 
-        var line = await server.WaitForOutputAsync(output => output.Contains("rest-log-1", StringComparison.Ordinal)).DefaultTimeout();
+        var line = await server.WaitForOutputAsync(output => output.Contains("finished with", StringComparison.Ordinal) && output.Contains("rest-log-1", StringComparison.Ordinal)).DefaultTimeout();
         Assert.Matches(@"gRPC /user\.UserService/GetUser finished with NotFound in \d+\.\d ms \(request id rest-log-1\)", line);
     }
 }
