@@ -156,11 +156,16 @@ tokenInput.value = token.get();
 tokenInput.addEventListener("change", () => {
   token.set(tokenInput.value);
   banner.hidden = true;
+  // Reconnect the live view at once with the new token rather than at its next retry.
+  stopLive();
+  stopLive = followChanges();
   void load();
 });
 
-startLive(client, onLive, (connected, detail) => {
-  liveState.textContent = detail;
-  liveState.className = connected ? "live-state on" : "live-state off";
-});
+const followChanges = (): (() => void) =>
+  startLive(client, onLive, (connected, detail) => {
+    liveState.textContent = detail;
+    liveState.className = connected ? "live-state on" : "live-state off";
+  });
+let stopLive = followChanges();
 void load();
