@@ -15,6 +15,7 @@ namespace UserSystem.Server.OpenApi;
 public static partial class OpenApiDocumentBuilder
 {
     private const string StatusSchema = "google.rpc.Status";
+    private const string BearerScheme = "bearerAuth";
 
     public static JsonObject Build(string title, string version, params ServiceDescriptor[] services)
     {
@@ -55,7 +56,16 @@ public static partial class OpenApiDocumentBuilder
             components[name] = schema;
         }
 
-        document["components"] = new JsonObject { ["schemas"] = components };
+        document["components"] = new JsonObject
+        {
+            ["schemas"] = components,
+            ["securitySchemes"] = new JsonObject
+            {
+                // Required when the server runs with Auth:Mode=Jwt; ignored with Auth:Mode=None.
+                [BearerScheme] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+            },
+        };
+        document["security"] = new JsonArray(new JsonObject { [BearerScheme] = new JsonArray() });
         return document;
     }
 

@@ -72,6 +72,15 @@ public sealed class OpenApiDocumentTests : RestTestBase
     }
 
     [Fact]
+    public async Task Document_DeclaresBearerAuthentication()
+    {
+        var document = await DocumentAsync();
+
+        Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["bearerAuth"]!["scheme"]);
+        Assert.NotNull(document["security"]![0]!["bearerAuth"]);
+    }
+
+    [Fact]
     public async Task Document_EveryReferenceResolvesToASchema()
     {
         var document = await DocumentAsync();
