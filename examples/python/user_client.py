@@ -28,7 +28,11 @@ def load_stubs(out_dir):
     subprocess.run(["protoc", f"-I{PROTO_DIR}", f"-I{well_known}",
                     "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
                     f"--python_out={out_dir}", f"--grpc_python_out={out_dir}",
-                    os.path.join(PROTO_DIR, "user.proto")], check=True)
+                    os.path.join(PROTO_DIR, "user.proto"),
+                    # user.proto imports the google.api.http annotations (REST routes):
+                    # generate them too, as no googleapis package is installed.
+                    os.path.join(PROTO_DIR, "google", "api", "annotations.proto"),
+                    os.path.join(PROTO_DIR, "google", "api", "http.proto")], check=True)
     sys.path.insert(0, out_dir)
     import user_pb2  # noqa: E402  (generated just now)
     import user_pb2_grpc  # noqa: E402
