@@ -1,5 +1,6 @@
 // The console's browser test: Debian's Chromium driven by playwright-core against a real server.
-// Run by tests/UserSystem.Server.Tests/Web/ConsoleBrowserTests.cs, which starts the server and
+// It creates, searches, edits, suspends, activates and deletes users, and watches a change made
+// over gRPC appear live. Run by tests/UserSystem.Server.Tests/Web/ConsoleBrowserTests.cs, which starts the server and
 // answers the "grpc-change" request below by creating a user through a plain gRPC client.
 //   node e2e/console.spec.mjs <console url> <screenshot path>
 // Prints "step: ..." lines as it goes, "grpc-change <name>" when it wants a change made over
@@ -58,9 +59,37 @@ try {
   await page.locator(".banner.ok", { hasText: "Browser Created" }).waitFor();
   await page.locator("#user-rows tr", { hasText: email }).waitFor();
 
-  step("search narrows the list");
-  await page.fill("#search", "browser created");
-  await page.locator("#user-rows tr", { hasText: email }).waitFor();
+  const row = page.locator("#user-rows tr", { hasText: email });
+
+  step("search by name prefix and status filter");
+  await page.selectOption("#search-field", "name");
+  await page.fill("#search", "Browser Cre");
+  await row.waitFor();
+  await page.selectOption("#status-filter", "2"); // Suspended: the new user is active
+  await row.waitFor({ state: "detached" });
+  await page.selectOption("#status-filter", "");
+  await page.fill("#search", "");
+  await row.waitFor();
+
+  step("edit: a bad email shows the violation in the dialog, a good edit is saved");
+  await row.getByRole("button", { name: "Edit" }).click();
+  await page.locator("#edit-dialog[open]").waitFor();
+  await page.fill("#edit-form input[name=email]", "broken");
+  await page.click("#edit-form button[type=submit]");
+  await page.locator('#edit-form .field-error[data-field="email"]', { hasText: "valid email" }).waitFor();
+  await page.fill("#edit-form input[name=email]", email);
+  await page.fill("#edit-form input[name=name]", "Browser Edited");
+  await page.fill("#edit-form input[name=age]", "42");
+  await page.click("#edit-form button[type=submit]");
+  await page.locator("#edit-dialog[open]").waitFor({ state: "detached" });
+  await page.locator("#user-rows tr", { hasText: "Browser Edited" }).waitFor();
+  await page.locator("#live-events li", { hasText: "Browser Edited" }).filter({ hasText: "updated" }).first().waitFor();
+
+  step("suspend and activate");
+  await row.getByRole("button", { name: "Suspend" }).click();
+  await row.locator(".status.suspended").waitFor();
+  await row.getByRole("button", { name: "Activate" }).click();
+  await row.locator(".status.active").waitFor();
 
   step("a change made through gRPC appears live");
   const liveName = `Grpc Live ${Date.now()}`;
@@ -69,9 +98,15 @@ try {
   if (answer.done || answer.value.trim() !== "done") {
     throw new Error(`the test host did not make the gRPC change (answered ${JSON.stringify(answer.value)})`);
   }
-  await page.locator("#live-events li", { hasText: liveName }).waitFor();
-  await page.fill("#search", "");
-  await page.locator("#user-rows tr", { hasText: liveName }).waitFor();
+  await page.locator("#live-events li", { hasText: liveName }).filter({ hasText: "created" }).waitFor();
+  const liveRow = page.locator("#user-rows tr", { hasText: liveName });
+  await liveRow.waitFor();
+
+  step("delete the user made over gRPC");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await liveRow.getByRole("button", { name: "Delete" }).click();
+  await liveRow.waitFor({ state: "detached" });
+  await page.locator("#live-events li", { hasText: liveName }).filter({ hasText: "deleted" }).waitFor();
 
   if (pageErrors.length > 0) {
     throw new Error(`the page threw: ${pageErrors.join("; ")}`);

@@ -1,14 +1,17 @@
-// The admin console: list users with paging and search, create users, and a live view of
-// changes; every call goes to the server over gRPC-Web.
-import { timestampDate } from "@bufbuild/protobuf/wkt";
+// The admin console: list users with paging and search, create, edit, suspend/activate and
+// delete users, and a live view of changes; every call goes to the server over gRPC-Web.
+import { create } from "@bufbuild/protobuf";
+import { FieldMaskSchema, timestampDate } from "@bufbuild/protobuf/wkt";
 import { createUserClient, describeError, token, type CallFailure } from "./api";
 import { byId, el } from "./dom";
-import { UserStatus, type User } from "./gen/user_pb";
-import { startLive, type LiveEvent } from "./live";
+import { UserStatus, type User, type UserEvent } from "./gen/user_pb";
+import { eventKindName, startLive } from "./live";
+import { UserPager } from "./users";
 
 const client = createUserClient();
-
-const state = { page: 0, limit: 10, total: 0, users: [] as User[], search: "" };
+const pager = new UserPager(client);
+let shown: User[] = [];
+let total = 0;
 
 const rows = byId<HTMLTableSectionElement>("user-rows");
 const pageInfo = byId<HTMLSpanElement>("page-info");
@@ -16,10 +19,15 @@ const previous = byId<HTMLButtonElement>("page-previous");
 const next = byId<HTMLButtonElement>("page-next");
 const pageSize = byId<HTMLSelectElement>("page-size");
 const search = byId<HTMLInputElement>("search");
+const searchField = byId<HTMLSelectElement>("search-field");
+const statusFilter = byId<HTMLSelectElement>("status-filter");
 const banner = byId<HTMLDivElement>("banner");
 const createForm = byId<HTMLFormElement>("create-form");
+const editDialog = byId<HTMLDialogElement>("edit-dialog");
+const editForm = byId<HTMLFormElement>("edit-form");
 const liveList = byId<HTMLOListElement>("live-events");
 const liveState = byId<HTMLSpanElement>("live-state");
+const tokenInput = byId<HTMLInputElement>("token");
 
 function showBanner(kind: "error" | "ok", text: string): void {
   banner.textContent = text;
@@ -29,7 +37,10 @@ function showBanner(kind: "error" | "ok", text: string): void {
 
 function showFailure(action: string, failure: CallFailure): void {
   const fields = [...failure.fields].map(([field, problem]) => `${field} ${problem}`).join("; ");
-  const hint = failure.code === "UNAUTHENTICATED" ? " Paste a bearer token at the top right." : "";
+  const hint =
+    failure.code === "UNAUTHENTICATED" ? " Paste a bearer token at the top right."
+    : failure.code === "ABORTED" ? " The list has been reloaded; try again."
+    : "";
   showBanner("error", `${action} failed (${failure.code}): ${fields || failure.message}${hint}`);
 }
 
@@ -41,15 +52,13 @@ function formatTime(user: User): string {
   return user.createTime ? timestampDate(user.createTime).toISOString().replace("T", " ").slice(0, 19) : "";
 }
 
-function matches(user: User, text: string): boolean {
-  const needle = text.trim().toLowerCase();
-  return needle === "" || user.name.toLowerCase().includes(needle) || user.email.toLowerCase().includes(needle);
+function actionButton(label: string, action: string, id: number): HTMLButtonElement {
+  return el("button", { type: "button", class: `row-action ${action}`, "data-action": action, "data-user-id": String(id) }, label);
 }
 
-function render(): void {
-  const visible = state.users.filter((user) => matches(user, state.search));
+function render(label: string, hasPrevious: boolean, hasNext: boolean): void {
   rows.replaceChildren(
-    ...visible.map((user) =>
+    ...shown.map((user) =>
       el(
         "tr",
         { "data-user-id": String(user.id) },
@@ -60,98 +69,214 @@ function render(): void {
         el("td", {}, user.hobbies.join(", ")),
         el("td", {}, el("span", { class: `status ${statusName(user.status).toLowerCase()}` }, statusName(user.status))),
         el("td", { class: "time" }, formatTime(user)),
+        el(
+          "td",
+          { class: "actions" },
+          actionButton("Edit", "edit", user.id),
+          user.status === UserStatus.SUSPENDED
+            ? actionButton("Activate", "activate", user.id)
+            : actionButton("Suspend", "suspend", user.id),
+          actionButton("Delete", "delete", user.id),
+        ),
       ),
     ),
   );
-  if (visible.length === 0) {
-    rows.append(el("tr", {}, el("td", { colspan: "7", class: "empty" }, state.users.length ? "No user on this page matches." : "No users yet.")));
+  if (shown.length === 0) {
+    rows.append(el("tr", {}, el("td", { colspan: "8", class: "empty" }, "No users match.")));
   }
-  const pages = Math.max(1, Math.ceil(state.total / state.limit));
-  pageInfo.textContent = `Page ${state.page + 1} of ${pages} · ${state.total} users`;
-  previous.disabled = state.page === 0;
-  next.disabled = state.page + 1 >= pages;
+  pageInfo.textContent = label;
+  previous.disabled = !hasPrevious;
+  next.disabled = !hasNext;
 }
 
 async function load(): Promise<void> {
   try {
-    const response = await client.listUsers({ page: state.page, limit: state.limit });
-    state.users = response.users;
-    state.total = response.total;
-    render();
+    const page = await pager.load();
+    shown = page.users;
+    total = page.total;
+    render(page.label, page.hasPrevious, page.hasNext);
   } catch (error) {
     showFailure("Loading users", describeError(error));
   }
 }
 
-function clearFieldErrors(): void {
-  for (const output of createForm.querySelectorAll<HTMLElement>(".field-error")) {
+function showFieldErrors(form: HTMLFormElement, failure: CallFailure): void {
+  for (const output of form.querySelectorAll<HTMLElement>(".field-error")) {
     output.textContent = "";
+  }
+  for (const [field, problem] of failure.fields) {
+    // "user.email" (UpdateUser) and "hobbies[2]" name the form field "email" and "hobbies".
+    const name = field.replace(/^user\./, "").split(/[.[]/)[0];
+    const output = form.querySelector<HTMLElement>(`.field-error[data-field="${name}"]`);
+    if (output) {
+      output.textContent = problem;
+    }
   }
 }
 
-async function create(event: SubmitEvent): Promise<void> {
+function readForm(form: HTMLFormElement): { name: string; email: string; age: number; hobbies: string[] } {
+  const data = new FormData(form);
+  return {
+    name: String(data.get("name") ?? ""),
+    email: String(data.get("email") ?? ""),
+    age: Number(data.get("age") || 0),
+    hobbies: String(data.get("hobbies") ?? "").split(",").map((hobby) => hobby.trim()).filter((hobby) => hobby !== ""),
+  };
+}
+
+async function createUser(event: SubmitEvent): Promise<void> {
   event.preventDefault();
-  clearFieldErrors();
-  const data = new FormData(createForm);
-  const hobbies = String(data.get("hobbies") ?? "")
-    .split(",")
-    .map((hobby) => hobby.trim())
-    .filter((hobby) => hobby !== "");
   try {
-    const response = await client.createUser({
-      name: String(data.get("name") ?? ""),
-      email: String(data.get("email") ?? ""),
-      age: Number(data.get("age") || 0),
-      hobbies,
-    });
+    const response = await client.createUser(readForm(createForm));
+    showFieldErrors(createForm, { code: "OK", message: "", fields: new Map() });
     showBanner("ok", `Created user ${response.user?.id}: ${response.user?.name}`);
     createForm.reset();
-    // Show the new user: it has the highest id, so it is on the last page.
-    state.page = Math.max(0, Math.ceil((state.total + 1) / state.limit) - 1);
+    pager.last(total + 1); // A new user has the highest id: show the last page.
     await load();
   } catch (error) {
     const failure = describeError(error);
-    for (const [field, problem] of failure.fields) {
-      const output = createForm.querySelector<HTMLElement>(`.field-error[data-field="${field.split(/[.[]/)[0]}"]`);
-      if (output) {
-        output.textContent = problem;
-      }
-    }
+    showFieldErrors(createForm, failure);
     showFailure("Creating the user", failure);
   }
 }
 
-function onLive(event: LiveEvent): void {
-  const { user } = event;
-  const item = el("li", { "data-user-id": String(user.id) },
-    el("span", { class: `kind ${event.kind}` }, event.kind),
-    ` #${user.id} ${user.name} <${user.email}> ${statusName(user.status)}`);
-  liveList.prepend(item);
+let editing: User | undefined;
+
+function openEdit(user: User): void {
+  editing = user;
+  const fields = editForm.elements as HTMLFormControlsCollection & Record<string, HTMLInputElement>;
+  fields["name"].value = user.name;
+  fields["email"].value = user.email;
+  fields["age"].value = String(user.age);
+  fields["hobbies"].value = user.hobbies.join(", ");
+  byId<HTMLElement>("edit-title").textContent = `Edit user ${user.id}`;
+  showFieldErrors(editForm, { code: "OK", message: "", fields: new Map() });
+  editDialog.showModal();
+}
+
+async function saveEdit(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  if (!editing) {
+    return;
+  }
+  const values = readForm(editForm);
+  // Send only what changed (the field mask), with the etag read: a concurrent change is ABORTED.
+  const paths = (["name", "email", "age"] as const).filter((field) => values[field] !== editing![field]);
+  if (values.hobbies.join("\n") !== editing.hobbies.join("\n")) {
+    paths.push("hobbies" as never);
+  }
+  if (paths.length === 0) {
+    editDialog.close();
+    return;
+  }
+  try {
+    const user = await client.updateUser({
+      user: { id: editing.id, etag: editing.etag, ...values },
+      updateMask: create(FieldMaskSchema, { paths }),
+    });
+    editDialog.close();
+    showBanner("ok", `Saved user ${user.id}: ${user.name}`);
+    await load();
+  } catch (error) {
+    const failure = describeError(error);
+    showFieldErrors(editForm, failure);
+    if (failure.code === "ABORTED") {
+      editDialog.close();
+      await load();
+    }
+    showFailure(`Saving user ${editing.id}`, failure);
+  }
+}
+
+async function rowAction(action: string, user: User): Promise<void> {
+  try {
+    if (action === "edit") {
+      openEdit(user);
+      return;
+    }
+    if (action === "delete") {
+      if (!window.confirm(`Delete user ${user.id} (${user.email})?`)) {
+        return;
+      }
+      await client.deleteUser({ id: user.id, etag: user.etag });
+      showBanner("ok", `Deleted user ${user.id}`);
+    } else {
+      const status = action === "suspend" ? UserStatus.SUSPENDED : UserStatus.ACTIVE;
+      const updated = await client.setUserStatus({ id: user.id, status, etag: user.etag });
+      showBanner("ok", `User ${updated.id} is now ${statusName(updated.status)}`);
+    }
+    await load();
+  } catch (error) {
+    const failure = describeError(error);
+    if (failure.code === "ABORTED") {
+      await load();
+    }
+    showFailure(`${action[0]?.toUpperCase()}${action.slice(1)} user ${user.id}`, failure);
+  }
+}
+
+let reloadTimer: number | undefined;
+
+function onLive(event: UserEvent): void {
+  const user = event.user;
+  const kind = eventKindName(event.kind);
+  liveList.prepend(
+    el(
+      "li",
+      { "data-user-id": String(event.userId) },
+      el("span", { class: `kind ${kind}` }, kind.replace("_", " ")),
+      ` #${event.userId} ${user?.name ?? ""} <${user?.email ?? ""}>`,
+      kind === "status_changed" && user ? ` → ${statusName(user.status)}` : "",
+    ),
+  );
   while (liveList.children.length > 50) {
     liveList.lastElementChild?.remove();
   }
+  // A replayed history arrives as a burst: reload the list once it settles.
+  window.clearTimeout(reloadTimer);
+  reloadTimer = window.setTimeout(() => void load(), 150);
+}
+
+function applyFilter(): void {
+  pager.filter = {
+    text: search.value,
+    field: searchField.value === "email" ? "email" : "name",
+    status: statusFilter.value === "" ? undefined : (Number(statusFilter.value) as UserStatus),
+  };
+  pager.reset();
   void load();
 }
 
 previous.addEventListener("click", () => {
-  state.page = Math.max(0, state.page - 1);
+  pager.previous();
   void load();
 });
 next.addEventListener("click", () => {
-  state.page += 1;
+  pager.next();
   void load();
 });
 pageSize.addEventListener("change", () => {
-  state.limit = Number(pageSize.value);
-  state.page = 0;
+  pager.limit = Number(pageSize.value);
+  pager.reset();
   void load();
 });
+let searchTimer: number | undefined;
 search.addEventListener("input", () => {
-  state.search = search.value;
-  render();
+  window.clearTimeout(searchTimer);
+  searchTimer = window.setTimeout(applyFilter, 200);
 });
-createForm.addEventListener("submit", (event) => void create(event));
-const tokenInput = byId<HTMLInputElement>("token");
+searchField.addEventListener("change", applyFilter);
+statusFilter.addEventListener("change", applyFilter);
+rows.addEventListener("click", (event) => {
+  const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-action]");
+  const user = shown.find((candidate) => String(candidate.id) === button?.dataset["userId"]);
+  if (button && user) {
+    void rowAction(button.dataset["action"] ?? "", user);
+  }
+});
+createForm.addEventListener("submit", (event) => void createUser(event));
+editForm.addEventListener("submit", (event) => void saveEdit(event));
+byId<HTMLButtonElement>("edit-cancel").addEventListener("click", () => editDialog.close());
 tokenInput.value = token.get();
 tokenInput.addEventListener("change", () => {
   token.set(tokenInput.value);

@@ -5,13 +5,13 @@ namespace UserSystem.Server.Tests.Web;
 
 /// <summary>
 /// The console in a real browser (Debian's Chromium via playwright-core, web/e2e/console.spec.mjs)
-/// against a real server: create, list, search, field violations, and a change made over gRPC
-/// appearing live. The screenshot lands in TestResults/console/ for CI to keep.
+/// against a real server: create, list, search, edit, suspend/activate, delete, field violations,
+/// and a change made over gRPC appearing live. The screenshot lands in TestResults/console/ for CI to keep.
 /// </summary>
 public sealed class ConsoleBrowserTests : ServerTestBase
 {
     [Fact]
-    public async Task Console_CreatesListsAndShowsALiveGrpcChange_InChromium()
+    public async Task Console_CreatesEditsSuspendsDeletesAndShowsLiveGrpcChanges_InChromium()
     {
         Assert.True(File.Exists("/usr/bin/chromium"), "/usr/bin/chromium is missing: run scripts/test.sh (scripts/setup installs it).");
         var screenshot = Path.Combine(NodeScript.RepositoryRoot, "TestResults", "console", "console.png");
@@ -31,7 +31,11 @@ public sealed class ConsoleBrowserTests : ServerTestBase
         Assert.True(exitCode == 0, browser.Output);
         Assert.Contains("passed", browser.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
+        // What the page did is what the server stored.
         var stored = await Client.ListUsersAsync(new ListUsersRequest { Limit = 100 }).ResponseAsync.DefaultTimeout();
-        Assert.Contains(stored.Users, user => user.Name == "Browser Created");
+        var edited = Assert.Single(stored.Users);
+        Assert.Equal("Browser Edited", edited.Name);
+        Assert.Equal(42, edited.Age);
+        Assert.Equal(UserStatus.Active, edited.Status);
     }
 }

@@ -10,15 +10,15 @@
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_api_annotations } from "./google/api/annotations_pb";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { EmptySchema, FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file user.proto.
  */
 export const file_user: GenFile = /*@__PURE__*/
-  fileDesc("Cgp1c2VyLnByb3RvEgR1c2VyItEBCgRVc2VyEgoKAmlkGAEgASgFEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSCwoDYWdlGAQgASgFEg8KB2hvYmJpZXMYBSADKAkSIAoGc3RhdHVzGAYgASgOMhAudXNlci5Vc2VyU3RhdHVzEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiTgoRQ3JlYXRlVXNlclJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVlbWFpbBgCIAEoCRILCgNhZ2UYAyABKAUSDwoHaG9iYmllcxgEIAMoCSJ6ChJDcmVhdGVVc2VyUmVzcG9uc2USGAoEdXNlchgBIAEoCzIKLnVzZXIuVXNlchIPCgdtZXNzYWdlGAIgASgJEhUKDWNyZWF0ZWRfY291bnQYAyABKAUSIgoLY3JlYXRlZF9pZHMYBCADKAsyDS51c2VyLklkUmFuZ2UiJgoHSWRSYW5nZRINCgVmaXJzdBgBIAEoBRIMCgRsYXN0GAIgASgFIhwKDkdldFVzZXJSZXF1ZXN0EgoKAmlkGAEgASgFIi8KEExpc3RVc2Vyc1JlcXVlc3QSDAoEcGFnZRgBIAEoBRINCgVsaW1pdBgCIAEoBSJLChFMaXN0VXNlcnNSZXNwb25zZRIZCgV1c2VycxgBIAMoCzIKLnVzZXIuVXNlchINCgV0b3RhbBgCIAEoBRIMCgRwYWdlGAMgASgFIisKElN0cmVhbVVzZXJzUmVxdWVzdBIVCg1kZWxheV9zZWNvbmRzGAEgASgFKjUKClVzZXJTdGF0dXMSDAoISU5BQ1RJVkUQABIKCgZBQ1RJVkUQARINCglTVVNQRU5ERUQQAjLOAwoLVXNlclNlcnZpY2USVQoKQ3JlYXRlVXNlchIXLnVzZXIuQ3JlYXRlVXNlclJlcXVlc3QaGC51c2VyLkNyZWF0ZVVzZXJSZXNwb25zZSIUgtPkkwIOOgEqIgkvdjEvdXNlcnMSQwoHR2V0VXNlchIULnVzZXIuR2V0VXNlclJlcXVlc3QaCi51c2VyLlVzZXIiFoLT5JMCEBIOL3YxL3VzZXJzL3tpZH0STwoJTGlzdFVzZXJzEhYudXNlci5MaXN0VXNlcnNSZXF1ZXN0GhcudXNlci5MaXN0VXNlcnNSZXNwb25zZSIRgtPkkwILEgkvdjEvdXNlcnMSTwoLU3RyZWFtVXNlcnMSGC51c2VyLlN0cmVhbVVzZXJzUmVxdWVzdBoKLnVzZXIuVXNlciIYgtPkkwISEhAvdjEvdXNlcnM6c3RyZWFtMAESRwoQQ3JlYXRlQmF0Y2hVc2VycxIXLnVzZXIuQ3JlYXRlVXNlclJlcXVlc3QaGC51c2VyLkNyZWF0ZVVzZXJSZXNwb25zZSgBEjgKDUNoYXRXaXRoVXNlcnMSFy51c2VyLkNyZWF0ZVVzZXJSZXF1ZXN0GgoudXNlci5Vc2VyKAEwAUIpWhBncnBjLXR1dG9yaWFsL3BiqgIUVXNlclN5c3RlbS5Db250cmFjdHNiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_timestamp]);
+  fileDesc("Cgp1c2VyLnByb3RvEgR1c2VyIt8BCgRVc2VyEgoKAmlkGAEgASgFEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSCwoDYWdlGAQgASgFEg8KB2hvYmJpZXMYBSADKAkSIAoGc3RhdHVzGAYgASgOMhAudXNlci5Vc2VyU3RhdHVzEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgJIAEoCSJiChFDcmVhdGVVc2VyUmVxdWVzdBIMCgRuYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEgsKA2FnZRgDIAEoBRIPCgdob2JiaWVzGAQgAygJEhIKCnJlcXVlc3RfaWQYBSABKAkiegoSQ3JlYXRlVXNlclJlc3BvbnNlEhgKBHVzZXIYASABKAsyCi51c2VyLlVzZXISDwoHbWVzc2FnZRgCIAEoCRIVCg1jcmVhdGVkX2NvdW50GAMgASgFEiIKC2NyZWF0ZWRfaWRzGAQgAygLMg0udXNlci5JZFJhbmdlIiYKB0lkUmFuZ2USDQoFZmlyc3QYASABKAUSDAoEbGFzdBgCIAEoBSIcCg5HZXRVc2VyUmVxdWVzdBIKCgJpZBgBIAEoBSLBAQoQTGlzdFVzZXJzUmVxdWVzdBIMCgRwYWdlGAEgASgFEg0KBWxpbWl0GAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJEiwKDXN0YXR1c19maWx0ZXIYBSABKA4yEC51c2VyLlVzZXJTdGF0dXNIAIgBARIUCgxlbWFpbF9wcmVmaXgYBiABKAkSEwoLbmFtZV9wcmVmaXgYByABKAlCEAoOX3N0YXR1c19maWx0ZXIiZAoRTGlzdFVzZXJzUmVzcG9uc2USGQoFdXNlcnMYASADKAsyCi51c2VyLlVzZXISDQoFdG90YWwYAiABKAUSDAoEcGFnZRgDIAEoBRIXCg9uZXh0X3BhZ2VfdG9rZW4YBCABKAkiXgoRVXBkYXRlVXNlclJlcXVlc3QSGAoEdXNlchgBIAEoCzIKLnVzZXIuVXNlchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siUgoUU2V0VXNlclN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAUSIAoGc3RhdHVzGAIgASgOMhAudXNlci5Vc2VyU3RhdHVzEgwKBGV0YWcYAyABKAkiLQoRRGVsZXRlVXNlclJlcXVlc3QSCgoCaWQYASABKAUSDAoEZXRhZxgCIAEoCSIrChFXYXRjaFVzZXJzUmVxdWVzdBIWCg5zaW5jZV9ldmVudF9pZBgBIAEoAyK+AQoJVXNlckV2ZW50EhAKCGV2ZW50X2lkGAEgASgDEiEKBGtpbmQYAiABKA4yEy51c2VyLlVzZXJFdmVudEtpbmQSDwoHdXNlcl9pZBgDIAEoBRIYCgR1c2VyGAQgASgLMgoudXNlci5Vc2VyEg0KBWFjdG9yGAUgASgJEhIKCnJlcXVlc3RfaWQYBiABKAkSLgoKZXZlbnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoSU3RyZWFtVXNlcnNSZXF1ZXN0EhUKDWRlbGF5X3NlY29uZHMYASABKAUqNQoKVXNlclN0YXR1cxIMCghJTkFDVElWRRAAEgoKBkFDVElWRRABEg0KCVNVU1BFTkRFRBACKqsBCg1Vc2VyRXZlbnRLaW5kEh8KG1VTRVJfRVZFTlRfS0lORF9VTlNQRUNJRklFRBAAEhsKF1VTRVJfRVZFTlRfS0lORF9DUkVBVEVEEAESGwoXVVNFUl9FVkVOVF9LSU5EX1VQREFURUQQAhIiCh5VU0VSX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAxIbChdVU0VSX0VWRU5UX0tJTkRfREVMRVRFRBAEMqwGCgtVc2VyU2VydmljZRJVCgpDcmVhdGVVc2VyEhcudXNlci5DcmVhdGVVc2VyUmVxdWVzdBoYLnVzZXIuQ3JlYXRlVXNlclJlc3BvbnNlIhSC0+STAg46ASoiCS92MS91c2VycxJDCgdHZXRVc2VyEhQudXNlci5HZXRVc2VyUmVxdWVzdBoKLnVzZXIuVXNlciIWgtPkkwIQEg4vdjEvdXNlcnMve2lkfRJPCglMaXN0VXNlcnMSFi51c2VyLkxpc3RVc2Vyc1JlcXVlc3QaFy51c2VyLkxpc3RVc2Vyc1Jlc3BvbnNlIhGC0+STAgsSCS92MS91c2VycxJPCgtTdHJlYW1Vc2VycxIYLnVzZXIuU3RyZWFtVXNlcnNSZXF1ZXN0GgoudXNlci5Vc2VyIhiC0+STAhISEC92MS91c2VyczpzdHJlYW0wARJHChBDcmVhdGVCYXRjaFVzZXJzEhcudXNlci5DcmVhdGVVc2VyUmVxdWVzdBoYLnVzZXIuQ3JlYXRlVXNlclJlc3BvbnNlKAESOAoNQ2hhdFdpdGhVc2VycxIXLnVzZXIuQ3JlYXRlVXNlclJlcXVlc3QaCi51c2VyLlVzZXIoATABElQKClVwZGF0ZVVzZXISFy51c2VyLlVwZGF0ZVVzZXJSZXF1ZXN0GgoudXNlci5Vc2VyIiGC0+STAhs6BHVzZXIyEy92MS91c2Vycy97dXNlci5pZH0SXAoNU2V0VXNlclN0YXR1cxIaLnVzZXIuU2V0VXNlclN0YXR1c1JlcXVlc3QaCi51c2VyLlVzZXIiI4LT5JMCHToBKiIYL3YxL3VzZXJzL3tpZH06c2V0U3RhdHVzElUKCkRlbGV0ZVVzZXISFy51c2VyLkRlbGV0ZVVzZXJSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5IhaC0+STAhAqDi92MS91c2Vycy97aWR9ElEKCldhdGNoVXNlcnMSFy51c2VyLldhdGNoVXNlcnNSZXF1ZXN0Gg8udXNlci5Vc2VyRXZlbnQiF4LT5JMCERIPL3YxL3VzZXJzOndhdGNoMAFCKVoQZ3JwYy10dXRvcmlhbC9wYqoCFFVzZXJTeXN0ZW0uQ29udHJhY3RzYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A user.
@@ -69,6 +69,15 @@ export type User = Message<"user.User"> & {
    * @generated from field: google.protobuf.Timestamp update_time = 8;
    */
   updateTime?: Timestamp | undefined;
+
+  /**
+   * Changes with every change of the user (AIP-154). Send it back with
+   * UpdateUser, SetUserStatus or DeleteUser to act only if nobody changed the
+   * user in between: a stale etag answers ABORTED.
+   *
+   * @generated from field: string etag = 9;
+   */
+  etag: string;
 };
 
 /**
@@ -105,6 +114,15 @@ export type CreateUserRequest = Message<"user.CreateUserRequest"> & {
    * @generated from field: repeated string hobbies = 4;
    */
   hobbies: string[];
+
+  /**
+   * Optional, at most 128 characters, e.g. a UUID (AIP-155): a retry with the
+   * same request_id creates nothing and answers the user the first call
+   * created. Ignored inside CreateBatchUsers and ChatWithUsers.
+   *
+   * @generated from field: string request_id = 5;
+   */
+  requestId: string;
 };
 
 /**
@@ -201,6 +219,10 @@ export const GetUserRequestSchema: GenMessage<GetUserRequest> = /*@__PURE__*/
  * List-users request. `page` is zero-based; `limit` <= 0 means the default
  * page size (10) and values above the maximum (100) are capped.
  *
+ * Token paging (AIP-158) is used when page_size, page_token or a filter is
+ * set: pages follow user ids (stable while users are added or removed), and
+ * `page`/`limit`/`total` are not used.
+ *
  * @generated from message user.ListUsersRequest
  */
 export type ListUsersRequest = Message<"user.ListUsersRequest"> & {
@@ -213,6 +235,42 @@ export type ListUsersRequest = Message<"user.ListUsersRequest"> & {
    * @generated from field: int32 limit = 2;
    */
   limit: number;
+
+  /**
+   * Users per page in token paging: <= 0 means the default (10), more than
+   * the maximum (100) is capped.
+   *
+   * @generated from field: int32 page_size = 3;
+   */
+  pageSize: number;
+
+  /**
+   * The next_page_token of the previous response, with the same filter.
+   *
+   * @generated from field: string page_token = 4;
+   */
+  pageToken: string;
+
+  /**
+   * Only users with this status.
+   *
+   * @generated from field: optional user.UserStatus status_filter = 5;
+   */
+  statusFilter?: UserStatus | undefined;
+
+  /**
+   * Only users whose email starts with this (regardless of case).
+   *
+   * @generated from field: string email_prefix = 6;
+   */
+  emailPrefix: string;
+
+  /**
+   * Only users whose name starts with this (case-sensitive).
+   *
+   * @generated from field: string name_prefix = 7;
+   */
+  namePrefix: string;
 };
 
 /**
@@ -242,6 +300,13 @@ export type ListUsersResponse = Message<"user.ListUsersResponse"> & {
    * @generated from field: int32 page = 3;
    */
   page: number;
+
+  /**
+   * Token paging: pass it as page_token for the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 4;
+   */
+  nextPageToken: string;
 };
 
 /**
@@ -250,6 +315,166 @@ export type ListUsersResponse = Message<"user.ListUsersResponse"> & {
  */
 export const ListUsersResponseSchema: GenMessage<ListUsersResponse> = /*@__PURE__*/
   messageDesc(file_user, 6);
+
+/**
+ * Update-user request (AIP-134). `user.id` names the user; only the fields
+ * listed in `update_mask` change: "name", "email", "age", "hobbies", or "*"
+ * for all four. Other paths are INVALID_ARGUMENT. A non-empty `user.etag`
+ * must be the current one, else ABORTED.
+ *
+ * @generated from message user.UpdateUserRequest
+ */
+export type UpdateUserRequest = Message<"user.UpdateUserRequest"> & {
+  /**
+   * @generated from field: user.User user = 1;
+   */
+  user?: User | undefined;
+
+  /**
+   * @generated from field: google.protobuf.FieldMask update_mask = 2;
+   */
+  updateMask?: FieldMask | undefined;
+};
+
+/**
+ * Describes the message user.UpdateUserRequest.
+ * Use `create(UpdateUserRequestSchema)` to create a new message.
+ */
+export const UpdateUserRequestSchema: GenMessage<UpdateUserRequest> = /*@__PURE__*/
+  messageDesc(file_user, 7);
+
+/**
+ * Suspend (SUSPENDED), activate (ACTIVE) or deactivate (INACTIVE) a user.
+ *
+ * @generated from message user.SetUserStatusRequest
+ */
+export type SetUserStatusRequest = Message<"user.SetUserStatusRequest"> & {
+  /**
+   * @generated from field: int32 id = 1;
+   */
+  id: number;
+
+  /**
+   * @generated from field: user.UserStatus status = 2;
+   */
+  status: UserStatus;
+
+  /**
+   * Optional: act only if this is still the user's etag, else ABORTED.
+   *
+   * @generated from field: string etag = 3;
+   */
+  etag: string;
+};
+
+/**
+ * Describes the message user.SetUserStatusRequest.
+ * Use `create(SetUserStatusRequestSchema)` to create a new message.
+ */
+export const SetUserStatusRequestSchema: GenMessage<SetUserStatusRequest> = /*@__PURE__*/
+  messageDesc(file_user, 8);
+
+/**
+ * Delete-user request.
+ *
+ * @generated from message user.DeleteUserRequest
+ */
+export type DeleteUserRequest = Message<"user.DeleteUserRequest"> & {
+  /**
+   * @generated from field: int32 id = 1;
+   */
+  id: number;
+
+  /**
+   * Optional: act only if this is still the user's etag, else ABORTED.
+   *
+   * @generated from field: string etag = 2;
+   */
+  etag: string;
+};
+
+/**
+ * Describes the message user.DeleteUserRequest.
+ * Use `create(DeleteUserRequestSchema)` to create a new message.
+ */
+export const DeleteUserRequestSchema: GenMessage<DeleteUserRequest> = /*@__PURE__*/
+  messageDesc(file_user, 9);
+
+/**
+ * Watch-users request: replay events with ids above since_event_id (0 for
+ * the whole history), then follow new ones as they commit.
+ *
+ * @generated from message user.WatchUsersRequest
+ */
+export type WatchUsersRequest = Message<"user.WatchUsersRequest"> & {
+  /**
+   * @generated from field: int64 since_event_id = 1;
+   */
+  sinceEventId: bigint;
+};
+
+/**
+ * Describes the message user.WatchUsersRequest.
+ * Use `create(WatchUsersRequestSchema)` to create a new message.
+ */
+export const WatchUsersRequestSchema: GenMessage<WatchUsersRequest> = /*@__PURE__*/
+  messageDesc(file_user, 10);
+
+/**
+ * One committed change. Event ids grow in commit order; a watcher that
+ * reconnects with the last id it saw misses nothing and sees nothing twice.
+ *
+ * @generated from message user.UserEvent
+ */
+export type UserEvent = Message<"user.UserEvent"> & {
+  /**
+   * @generated from field: int64 event_id = 1;
+   */
+  eventId: bigint;
+
+  /**
+   * @generated from field: user.UserEventKind kind = 2;
+   */
+  kind: UserEventKind;
+
+  /**
+   * @generated from field: int32 user_id = 3;
+   */
+  userId: number;
+
+  /**
+   * The user as the change left it; for a delete, as it was.
+   *
+   * @generated from field: user.User user = 4;
+   */
+  user?: User | undefined;
+
+  /**
+   * The authenticated caller that made the change; empty when anonymous.
+   *
+   * @generated from field: string actor = 5;
+   */
+  actor: string;
+
+  /**
+   * The request id of the call that made the change.
+   *
+   * @generated from field: string request_id = 6;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp event_time = 7;
+   */
+  eventTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message user.UserEvent.
+ * Use `create(UserEventSchema)` to create a new message.
+ */
+export const UserEventSchema: GenMessage<UserEvent> = /*@__PURE__*/
+  messageDesc(file_user, 11);
 
 /**
  * Stream-users request. `delay_seconds` is the pause between messages,
@@ -269,7 +494,7 @@ export type StreamUsersRequest = Message<"user.StreamUsersRequest"> & {
  * Use `create(StreamUsersRequestSchema)` to create a new message.
  */
 export const StreamUsersRequestSchema: GenMessage<StreamUsersRequest> = /*@__PURE__*/
-  messageDesc(file_user, 7);
+  messageDesc(file_user, 12);
 
 /**
  * A user's status.
@@ -298,6 +523,44 @@ export enum UserStatus {
  */
 export const UserStatusSchema: GenEnum<UserStatus> = /*@__PURE__*/
   enumDesc(file_user, 0);
+
+/**
+ * What happened to a user.
+ *
+ * @generated from enum user.UserEventKind
+ */
+export enum UserEventKind {
+  /**
+   * @generated from enum value: USER_EVENT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: USER_EVENT_KIND_CREATED = 1;
+   */
+  CREATED = 1,
+
+  /**
+   * @generated from enum value: USER_EVENT_KIND_UPDATED = 2;
+   */
+  UPDATED = 2,
+
+  /**
+   * @generated from enum value: USER_EVENT_KIND_STATUS_CHANGED = 3;
+   */
+  STATUS_CHANGED = 3,
+
+  /**
+   * @generated from enum value: USER_EVENT_KIND_DELETED = 4;
+   */
+  DELETED = 4,
+}
+
+/**
+ * Describes the enum user.UserEventKind.
+ */
+export const UserEventKindSchema: GenEnum<UserEventKind> = /*@__PURE__*/
+  enumDesc(file_user, 1);
 
 /**
  * The user service. The google.api.http options map the RPCs to REST/JSON
@@ -362,6 +625,45 @@ export const UserService: GenService<{
     methodKind: "bidi_streaming";
     input: typeof CreateUserRequestSchema;
     output: typeof UserSchema;
+  },
+  /**
+   * Lifecycle (additions to the seed).
+   * REST: PATCH /v1/users/1?updateMask=name,email with the user as the body.
+   *
+   * @generated from rpc user.UserService.UpdateUser
+   */
+  updateUser: {
+    methodKind: "unary";
+    input: typeof UpdateUserRequestSchema;
+    output: typeof UserSchema;
+  },
+  /**
+   * REST: POST /v1/users/1:setStatus with {"status": "SUSPENDED"}.
+   *
+   * @generated from rpc user.UserService.SetUserStatus
+   */
+  setUserStatus: {
+    methodKind: "unary";
+    input: typeof SetUserStatusRequestSchema;
+    output: typeof UserSchema;
+  },
+  /**
+   * @generated from rpc user.UserService.DeleteUser
+   */
+  deleteUser: {
+    methodKind: "unary";
+    input: typeof DeleteUserRequestSchema;
+    output: typeof EmptySchema;
+  },
+  /**
+   * The change feed: history from since_event_id, then live changes.
+   *
+   * @generated from rpc user.UserService.WatchUsers
+   */
+  watchUsers: {
+    methodKind: "server_streaming";
+    input: typeof WatchUsersRequestSchema;
+    output: typeof UserEventSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_user, 0);
