@@ -122,10 +122,11 @@ internal static class ImportCommand
 
             await call.RequestStream.CompleteAsync();
         }
-        catch (Exception exception) when (exception is RpcException or InvalidOperationException && call.ResponseAsync.IsCompleted)
+        catch (Exception exception) when (exception is RpcException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            // The server ended the batch early (it rejects a batch as soon as an item fails):
-            // its status, read below, says why; the failed write itself says nothing more.
+            // The call ended while we were still writing, usually because the server rejects a
+            // batch as soon as an item fails. The write fails at once, possibly before the
+            // response's status has arrived; the status, awaited below, says why.
         }
 
         return await call.ResponseAsync;
