@@ -23,21 +23,8 @@ public sealed class AuditInterceptor(ILogger<AuditInterceptor> logger) : ServerC
 
         var actor = context.GetCaller().Actor;
         var requestId = context.GetRequestId();
-        var status = StatusCode.Unknown;
-        try
-        {
-            var result = await continuation(context);
-            status = StatusCode.OK;
-            return result;
-        }
-        catch (RpcException exception)
-        {
-            status = exception.StatusCode;
-            throw;
-        }
-        finally
-        {
-            AuditLog.Call(logger, actor, context.Method, status, requestId);
-        }
+        return await CallOutcome.ObserveAsync(
+            () => continuation(context),
+            status => AuditLog.Call(logger, actor, context.Method, status, requestId));
     }
 }

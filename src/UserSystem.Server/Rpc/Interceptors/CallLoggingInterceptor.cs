@@ -11,21 +11,8 @@ public sealed class CallLoggingInterceptor(ILogger<CallLoggingInterceptor> logge
         MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
     {
         var started = Stopwatch.GetTimestamp();
-        var status = StatusCode.Unknown;
-        try
-        {
-            var result = await continuation(context);
-            status = StatusCode.OK;
-            return result;
-        }
-        catch (RpcException exception)
-        {
-            status = exception.StatusCode;
-            throw;
-        }
-        finally
-        {
-            Log.CallFinished(logger, context.Method, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.GetRequestId());
-        }
+        return await CallOutcome.ObserveAsync(
+            () => continuation(context),
+            status => Log.CallFinished(logger, context.Method, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, context.GetRequestId()));
     }
 }

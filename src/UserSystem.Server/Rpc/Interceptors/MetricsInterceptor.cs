@@ -42,33 +42,19 @@ public sealed class MetricsInterceptor(UserSystemMetrics metrics) : Interceptor
     private async Task<TResult> MeasureAsync<TResult>(ServerCallContext context, Func<Task<TResult>> call)
     {
         var started = Stopwatch.GetTimestamp();
-        var status = StatusCode.Unknown;
         metrics.CallStarted(context.Method);
-        try
-        {
-            var result = await call();
-            status = StatusCode.OK;
-            if (result is CreateUserResponse created)
+        return await CallOutcome.ObserveAsync(
+            async () =>
             {
-                metrics.UsersCreated(created.CreatedCount);
-            }
+                var result = await call();
+                if (result is CreateUserResponse created)
+                {
+                    metrics.UsersCreated(created.CreatedCount);
+                }
 
-            return result;
-        }
-        catch (RpcException exception)
-        {
-            status = exception.StatusCode;
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            status = StatusCode.Cancelled;
-            throw;
-        }
-        finally
-        {
-            metrics.CallEnded(context.Method, status, Stopwatch.GetElapsedTime(started));
-        }
+                return result;
+            },
+            status => metrics.CallEnded(context.Method, status, Stopwatch.GetElapsedTime(started)));
     }
 
     private sealed class CreatedUsersWriter<T>(IServerStreamWriter<T> inner, UserSystemMetrics metrics) : IServerStreamWriter<T>
