@@ -24,7 +24,12 @@ public static class UsersCli
         root.Subcommands.Add(CreateCommand.Create(runner));
         root.Subcommands.Add(GetCommand.Create(runner));
         root.Subcommands.Add(ListCommand.Create(runner));
+        root.Subcommands.Add(UpdateCommand.Create(runner));
+        root.Subcommands.Add(StatusCommand.Suspend(runner));
+        root.Subcommands.Add(StatusCommand.Activate(runner));
+        root.Subcommands.Add(DeleteCommand.Create(runner));
         root.Subcommands.Add(StreamCommand.Create(runner));
+        root.Subcommands.Add(WatchCommand.Create(runner));
         root.Subcommands.Add(ImportCommand.Create(runner));
         root.Subcommands.Add(ExportCommand.Create(runner));
         root.Subcommands.Add(ChatCommand.Create(runner));

@@ -14,10 +14,11 @@ internal static class CreateCommand
         var email = new Option<string>("--email") { Description = "Email address (unique)", Required = true };
         var age = new Option<int>("--age") { Description = "Age (0-150)" };
         var hobbies = new Option<string[]>("--hobby") { Description = "A hobby; repeat for several", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("create", "Create a user.") { name, email, age, hobbies };
+        var requestId = new Option<string>("--request-id") { Description = "Idempotency key (e.g. a UUID): repeating the command with the same key returns the first user instead of creating another" };
+        var command = new Command("create", "Create a user.") { name, email, age, hobbies, requestId };
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {
-            var request = new CreateUserRequest { Name = parse.GetValue(name)!, Email = parse.GetValue(email)!, Age = parse.GetValue(age), Hobbies = { parse.GetValue(hobbies) ?? [] } };
+            var request = new CreateUserRequest { Name = parse.GetValue(name)!, Email = parse.GetValue(email)!, Age = parse.GetValue(age), Hobbies = { parse.GetValue(hobbies) ?? [] }, RequestId = parse.GetValue(requestId) ?? string.Empty };
             var response = await session.Users.CreateUserAsync(request, session.Call(cancellationToken));
             if (session.Json)
             {

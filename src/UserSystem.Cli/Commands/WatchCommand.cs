@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Globalization;
+using Grpc.Core;
+using UserSystem.Cli.Hosting;
+using UserSystem.Cli.Output;
+using UserSystem.Contracts;
+
+namespace UserSystem.Cli.Commands;
+
+/// <summary>`users watch`: WatchUsers, printing each change event as it commits until Ctrl+C.</summary>
+internal static class WatchCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var since = new Option<long>("--since") { Description = "Replay events with ids above this one first (0, the default, replays the whole history)", HelpName = "event-id" };
+        var command = new Command("watch", "Print every change to users as it happens (JSON Lines with --output json) until Ctrl+C.") { since };
+        runner.SetAction(command, async (parse, session, cancellationToken) =>
+        {
+            var sinceEventId = parse.GetValue(since);
+            if (sinceEventId < 0)
+            {
+                throw new UsageException("--since: an event id is 0 or more.");
+            }
+
+            // A watch runs until stopped: LongCall keeps the client library's 30 s stream deadline off it unless --timeout is given.
+            using var call = session.Users.WatchUsers(new WatchUsersRequest { SinceEventId = sinceEventId }, session.LongCall(cancellationToken));
+            var count = 0;
+            var last = sinceEventId;
+            try
+            {
+                await foreach (var userEvent in call.ResponseStream.ReadAllAsync(cancellationToken))
+                {
+                    count++;
+                    last = userEvent.EventId;
+                    await (session.Json ? UserOutput.WriteJsonAsync(session, userEvent) : session.Host.Out.WriteLineAsync(EventOutput.Line(userEvent)));
+                    await session.Host.Out.FlushAsync(CancellationToken.None);
+                }
+            }
+            catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            {
+                // Ctrl+C is how a watch ends, not a failure: exit 0 and say where to resume.
+            }
+
+            await session.Host.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{count} events watched; resume with --since {last}."));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
