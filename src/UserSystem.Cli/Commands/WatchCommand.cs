@@ -22,18 +22,33 @@ internal static class WatchCommand
                 throw new UsageException("--since: an event id is 0 or more.");
             }
 
-            // A watch runs until stopped: LongCall keeps the client library's 30 s stream deadline off it unless --timeout is given.
-            using var call = session.Users.WatchUsers(new WatchUsersRequest { SinceEventId = sinceEventId }, session.LongCall(cancellationToken));
             var count = 0;
             var last = sinceEventId;
             try
             {
-                await foreach (var userEvent in call.ResponseStream.ReadAllAsync(cancellationToken))
+                while (true)
                 {
-                    count++;
-                    last = userEvent.EventId;
-                    await (session.Json ? UserOutput.WriteJsonAsync(session, userEvent) : session.Host.Out.WriteLineAsync(EventOutput.Line(userEvent)));
-                    await session.Host.Out.FlushAsync(CancellationToken.None);
+                    try
+                    {
+                        // A watch runs until stopped: LongCall keeps the client library's 30 s stream deadline off it unless --timeout is given.
+                        using var call = session.Users.WatchUsers(new WatchUsersRequest { SinceEventId = last }, session.LongCall(cancellationToken));
+                        await foreach (var userEvent in call.ResponseStream.ReadAllAsync(cancellationToken))
+                        {
+                            count++;
+                            last = userEvent.EventId;
+                            await (session.Json ? UserOutput.WriteJsonAsync(session, userEvent) : session.Host.Out.WriteLineAsync(EventOutput.Line(userEvent)));
+                            await session.Host.Out.FlushAsync(CancellationToken.None);
+                        }
+
+                        break;
+                    }
+                    catch (RpcException exception) when (exception.StatusCode == StatusCode.DeadlineExceeded && session.Settings.Timeout is null && !cancellationToken.IsCancellationRequested)
+                    {
+                        // Without --timeout the call has no deadline, so this is the server ending a stream that
+                        // ran for its Limits:MaxStreamDurationSeconds: resume after the last event seen, missing nothing.
+                        // The pause keeps a server that cuts every stream at once from turning this into a busy loop.
+                        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    }
                 }
             }
             catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })

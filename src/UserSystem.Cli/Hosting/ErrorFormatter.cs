@@ -11,7 +11,13 @@ public static partial class ErrorFormatter
     public static string Format(RpcException exception, IReadOnlyList<Uri> addresses)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var line = new StringBuilder("error: ").Append(StatusName(exception.StatusCode)).Append(": ").Append(exception.Status.Detail);
+        var line = new StringBuilder("error: ").Append(StatusName(exception.StatusCode));
+        // A client-side deadline comes with no detail; "DEADLINE_EXCEEDED: " with nothing after it reads like a cut-off line.
+        if (exception.Status.Detail.Length > 0)
+        {
+            line.Append(": ").Append(exception.Status.Detail);
+        }
+
         var violations = exception.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations;
         // The server's message may already spell out every violation; list them only when it does not.
         if (violations is { Count: > 0 } && !violations.All(violation => exception.Status.Detail.Contains(violation.Description, StringComparison.Ordinal)))
