@@ -193,7 +193,7 @@ public sealed class LifecycleCommandTests : ServerTest
         Assert.Equal(ExitCodes.Success, second.ExitCode);
         Assert.Contains("User 4", second.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("User 2", second.Out, StringComparison.Ordinal);
-        Assert.Contains("1 users, last page", second.Out, StringComparison.Ordinal);
+        Assert.Contains("1 user, last page", second.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class LifecycleCommandTests : ServerTest
 
         Assert.Equal(ExitCodes.Success, byEmail.ExitCode);
         Assert.Contains("ada1@example.com", byEmail.Out, StringComparison.Ordinal);
-        Assert.Contains("1 users; next page: --page-token ", byEmail.Out, StringComparison.Ordinal);
+        Assert.Contains("1 user; next page: --page-token ", byEmail.Out, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Success, byName.ExitCode);
         Assert.Contains("Ada Two", byName.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("Ada One", byName.Out, StringComparison.Ordinal);

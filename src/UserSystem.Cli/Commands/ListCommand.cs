@@ -65,8 +65,9 @@ internal static class ListCommand
         return command;
     }
 
-    private static string TokenCaption(ListUsersResponse response) =>
-        response.NextPageToken.Length == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{response.Users.Count} users, last page")
-            : string.Create(CultureInfo.InvariantCulture, $"{response.Users.Count} users; next page: --page-token {response.NextPageToken}");
+    private static string TokenCaption(ListUsersResponse response)
+    {
+        var count = string.Create(CultureInfo.InvariantCulture, $"{response.Users.Count} user{(response.Users.Count == 1 ? string.Empty : "s")}");
+        return response.NextPageToken.Length == 0 ? count + ", last page" : count + "; next page: --page-token " + response.NextPageToken;
+    }
 }
