@@ -1,3 +1,5 @@
+using UserSystem.Validation;
+
 namespace UserSystem.Server.Domain;
 
 /// <summary>The fields an update sets; null leaves a field as it is. Already normalized and valid.</summary>

@@ -1,3 +1,5 @@
+using UserSystem.Validation;
+
 namespace UserSystem.Server.Domain;
 
 /// <summary>Which users a listing returns; null parts match everyone.</summary>

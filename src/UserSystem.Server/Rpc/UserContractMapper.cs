@@ -1,6 +1,7 @@
+using Contract = UserSystem.Contracts;
 using Google.Protobuf.WellKnownTypes;
 using UserSystem.Server.Domain;
-using Contract = UserSystem.Contracts;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Rpc;
 
@@ -8,11 +9,8 @@ namespace UserSystem.Server.Rpc;
 public static class UserContractMapper
 {
     /// <summary>Normalizes a request into a candidate user: names, emails and hobbies are trimmed.</summary>
-    public static NewUser ToNewUser(Contract.CreateUserRequest request) => new(
-        request.Name.Trim(),
-        request.Email.Trim(),
-        request.Age,
-        request.Hobbies.Select(hobby => hobby.Trim()).ToArray());
+    public static NewUser ToNewUser(Contract.CreateUserRequest request) =>
+        NewUser.Normalized(request.Name, request.Email, request.Age, request.Hobbies);
 
     public static Contract.User ToContract(this UserAccount user) => new()
     {

@@ -2,8 +2,9 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using UserSystem.Server.Domain;
 using Contract = UserSystem.Contracts;
+using UserSystem.Server.Domain;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Rpc;
 

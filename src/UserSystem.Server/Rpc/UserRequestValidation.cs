@@ -1,6 +1,7 @@
+using Contract = UserSystem.Contracts;
 using Grpc.Core;
 using UserSystem.Server.Domain;
-using Contract = UserSystem.Contracts;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Rpc;
 

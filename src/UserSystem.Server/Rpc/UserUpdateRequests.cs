@@ -1,5 +1,6 @@
-using UserSystem.Server.Domain;
 using Contract = UserSystem.Contracts;
+using UserSystem.Server.Domain;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Rpc;
 

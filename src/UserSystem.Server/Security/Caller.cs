@@ -1,4 +1,4 @@
-using UserSystem.Server.Domain;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Security;
 

@@ -1,4 +1,5 @@
 using UserSystem.Server.Domain;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Storage;
 

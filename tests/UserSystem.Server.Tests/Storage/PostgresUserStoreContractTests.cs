@@ -2,6 +2,7 @@ using Npgsql;
 using UserSystem.Server.Storage;
 using UserSystem.Server.Storage.Postgres;
 using UserSystem.Testing;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Tests.Storage;
 
@@ -39,7 +40,7 @@ public sealed class PostgresUserStoreContractTests : UserStoreContractTests
         });
         await Task.Delay(200);
 
-        await other.CreateAsync(new Domain.NewUser("Elsewhere", $"{Guid.NewGuid():N}@example.com", 30, []), CancellationToken.None);
+        await other.CreateAsync(new NewUser("Elsewhere", $"{Guid.NewGuid():N}@example.com", 30, []), CancellationToken.None);
 
         // Only NOTIFY can wake it: the writer is another store with its own in-process signal.
         await woken.DefaultTimeout();
@@ -66,7 +67,7 @@ public sealed class PostgresUserStoreContractTests : UserStoreContractTests
                 await Store.WaitForEventsAsync(0, Timeout.InfiniteTimeSpan, CancellationToken.None);
             }
         });
-        await other.CreateAsync(new Domain.NewUser("After the cut", $"{Guid.NewGuid():N}@example.com", 30, []), CancellationToken.None);
+        await other.CreateAsync(new NewUser("After the cut", $"{Guid.NewGuid():N}@example.com", 30, []), CancellationToken.None);
 
         // Woken by the listener's reconnect (it re-reads after any gap), never lost.
         await woken.DefaultTimeout();
@@ -89,7 +90,7 @@ public sealed class PostgresUserStoreContractTests : UserStoreContractTests
         await reader.ReadAsync();
         Assert.Equal(reader.GetInt64(1), reader.GetInt64(0));
         Assert.True(reader.GetInt64(0) >= 2);
-        await ((IUserStore)stores[3]).CreateAsync(new Domain.NewUser("Works", $"{Guid.NewGuid():N}@example.com", 30, []), CancellationToken.None);
+        await ((IUserStore)stores[3]).CreateAsync(new NewUser("Works", $"{Guid.NewGuid():N}@example.com", 30, []), CancellationToken.None);
     }
 
     public override async Task DisposeAsync()

@@ -1,5 +1,6 @@
 using UserSystem.Server.Domain;
 using UserSystem.Server.Storage;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Tests.Storage;
 

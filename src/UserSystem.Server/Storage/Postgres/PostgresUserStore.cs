@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using UserSystem.Server.Domain;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Storage.Postgres;
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using UserSystem.Server.Domain;
+using UserSystem.Validation;
 
 namespace UserSystem.Server.Storage.Sqlite;
 

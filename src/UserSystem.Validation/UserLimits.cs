@@ -1,4 +1,4 @@
-namespace UserSystem.Server.Domain;
+namespace UserSystem.Validation;
 
 /// <summary>The limits every user must satisfy; documented in proto/user.proto and the README.</summary>
 public static class UserLimits

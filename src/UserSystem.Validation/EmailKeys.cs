@@ -1,4 +1,4 @@
-namespace UserSystem.Server.Domain;
+namespace UserSystem.Validation;
 
 /// <summary>Derives the key that makes emails unique regardless of case.</summary>
 public static class EmailKeys

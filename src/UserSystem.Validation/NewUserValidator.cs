@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace UserSystem.Server.Domain;
+namespace UserSystem.Validation;
 
 /// <summary>Checks a new user against <see cref="UserLimits"/>; a pure function of its input.</summary>
 public static partial class NewUserValidator
