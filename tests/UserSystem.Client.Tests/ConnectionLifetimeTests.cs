@@ -17,14 +17,6 @@ public sealed class ConnectionLifetimeTests
 
         connection.Dispose();
 
-        await WaitUntilAsync(() => OwnConnections.To(server.Address.Port) == 0).DefaultTimeout();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(() => OwnConnections.To(server.Address.Port) == 0).DefaultTimeout();
     }
 }

@@ -118,16 +118,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Waits until a line of the server's output satisfies <paramref name="match"/>.</summary>
     public async Task<string> WaitForOutputAsync(Func<string, bool> match)
     {
-        while (true)
-        {
-            var line = OutputLines.FirstOrDefault(match);
-            if (line is not null)
-            {
-                return line;
-            }
-
-            await Task.Delay(50);
-        }
+        string? line = null;
+        await Poll.UntilAsync(() => (line = OutputLines.FirstOrDefault(match)) is not null);
+        return line!;
     }
 
     private void Record(string? line)

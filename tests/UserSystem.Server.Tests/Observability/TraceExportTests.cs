@@ -28,21 +28,13 @@ public sealed class TraceExportTests
             "OTEL_BSP_SCHEDULE_DELAY=100");
 
         await new UserService.UserServiceClient(server.Channel).ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        await WaitUntilAsync(() => exports.Any(export => Contains(export, "/user.UserService/ListUsers"))).DefaultTimeout();
+        await Poll.UntilAsync(() => exports.Any(export => Contains(export, "/user.UserService/ListUsers"))).DefaultTimeout();
 
         Assert.Contains(exports, export => Contains(export, "user-system"));
     }
 
     private static bool Contains(byte[] export, string text) =>
         export.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(50);
-        }
-    }
 
     private static async Task<WebApplication> StartCollectorAsync(ConcurrentQueue<byte[]> exports)
     {

@@ -5,8 +5,8 @@ namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
 /// Writes one audit line per call: who (the authenticated actor), what (method), the outcome and
-/// the request id. Until the events table lands this log is the audit trail. Emails and tokens
-/// are never written.
+/// the request id, for every call including reads; the events table records only the changes.
+/// Emails and tokens are never written.
 /// </summary>
 public sealed class AuditInterceptor(ILogger<AuditInterceptor> logger) : ServerCallInterceptor
 {

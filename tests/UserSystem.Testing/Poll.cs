@@ -1,0 +1,13 @@
+namespace UserSystem.Testing;
+
+/// <summary>Waits for a condition that another process or thread makes true; pair it with <c>DefaultTimeout()</c>.</summary>
+public static class Poll
+{
+    public static async Task UntilAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            await Task.Delay(50);
+        }
+    }
+}
