@@ -8,4 +8,7 @@ internal static partial class PostgresLog
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Listening for user events on channel {Channel}")]
     public static partial void Listening(ILogger logger, string channel);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Notifying other instances of user events failed; retrying in {RetrySeconds} s (their watchers keep re-reading the events table meanwhile)")]
+    public static partial void NotifyFailed(ILogger logger, int retrySeconds, Exception exception);
 }

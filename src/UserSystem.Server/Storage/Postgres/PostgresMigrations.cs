@@ -40,5 +40,22 @@ internal static class PostgresMigrations
                 version      bigint      NOT NULL
             );
             """),
+        (3, """
+            -- Writers commit concurrently (no write lock), so a plain sequence no longer follows
+            -- commit order. An event's id becomes (its transaction's xid8 << 24) + its ordinal in
+            -- that transaction, and the feed delivers only ids below the oldest running xid
+            -- (see PostgresEventFeed). Ids of earlier events stay as they were: all are smaller.
+            ALTER TABLE user_events ALTER COLUMN sequence DROP IDENTITY;
+            DO $$
+            BEGIN
+                IF (SELECT max(sequence) FROM user_events) >= (pg_current_xact_id()::text::bigint << 24) THEN
+                    RAISE EXCEPTION 'user_events holds more events than event ids can be kept above; see README (PostgreSQL)';
+                END IF;
+            END $$;
+            -- The transaction that last wrote the user: a writer that got an older xid than the
+            -- user's last writer retries, so each user's events follow its versions in the feed.
+            ALTER TABLE users ADD COLUMN last_xid xid8 NOT NULL DEFAULT '0';
+            ALTER TABLE users ALTER COLUMN last_xid SET DEFAULT pg_current_xact_id();
+            """),
     ];
 }

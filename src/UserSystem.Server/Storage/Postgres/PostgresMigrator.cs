@@ -14,6 +14,9 @@ internal static class PostgresMigrator
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Instances starting together queue on this lock, so each step runs exactly once and
         // nobody serves on a half-migrated schema. It is released by the commit (or a crash).
+        // The session's write timeouts do not fit here: waiting for another instance's migration,
+        // or a step on a large table, may rightly take long.
+        await ExecuteAsync(connection, "SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0;", cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockKey});", cancellationToken);
         await ExecuteAsync(
             connection,
@@ -43,7 +46,7 @@ internal static class PostgresMigrator
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

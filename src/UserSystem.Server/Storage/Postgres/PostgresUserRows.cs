@@ -4,7 +4,7 @@ using UserSystem.Server.Domain;
 namespace UserSystem.Server.Storage.Postgres;
 
 /// <summary>Maps rows of the <c>users</c> and <c>user_events</c> tables to the domain.</summary>
-internal static class PostgresUserRows
+internal static partial class PostgresUserRows
 {
     public const string Columns = "id, name, email, age, hobbies, status, created_at, updated_at, version";
 
@@ -14,15 +14,16 @@ internal static class PostgresUserRows
 
     /// <summary>
     /// Wraps a statement that changes users and returns <see cref="Columns"/> (as <c>changed</c>)
-    /// so that the same statement records one event per changed row, in id order.
+    /// so that the same statement records one event per changed row, numbered in id order
+    /// (<see cref="PostgresEventIds"/>).
     /// </summary>
     public static string WithEvents(string change, string select = $"SELECT {Columns} FROM changed ORDER BY id") => $"""
         WITH changed AS (
             {change}
         ), logged AS (
-            INSERT INTO user_events (user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
-            SELECT id, @kind, @actor, @request_id, @now, name, email, age, hobbies, status, created_at, updated_at, version
-            FROM changed ORDER BY id
+            INSERT INTO user_events (sequence, user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
+            SELECT {PostgresEventIds.Of("row_number() OVER (ORDER BY id) - 1")}, id, @kind, @actor, @request_id, @now, name, email, age, hobbies, status, created_at, updated_at, version
+            FROM changed
         )
         {select};
         """;
@@ -54,6 +55,22 @@ internal static class PostgresUserRows
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
     }
 
+    /// <summary>The unique index on <c>create_request_id</c>: another create with this request id won the race.</summary>
+    public const string RequestIdIndex = "users_create_request_id";
+
     public static bool IsUniqueViolation(PostgresException exception) =>
         exception.SqlState == PostgresErrorCodes.UniqueViolation;
+
+    /// <summary>The 1-based row of a COPY that failed, from the error's context ("COPY users, line 17").</summary>
+    public static int? CopyRowOf(PostgresException exception) =>
+        exception.Where is { } where && CopyLine().Match(where) is { Success: true } match
+            && int.TryParse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture, out var row)
+            ? row
+            : null;
+
+    public static bool IsRequestIdTaken(PostgresException exception) =>
+        IsUniqueViolation(exception) && exception.ConstraintName == RequestIdIndex;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^COPY \w+, line (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex CopyLine();
 }

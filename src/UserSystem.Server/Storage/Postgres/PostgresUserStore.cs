@@ -11,82 +11,97 @@ namespace UserSystem.Server.Storage.Postgres;
 /// number of service instances may share the database; all state lives there.
 /// </summary>
 /// <remarks>
-/// Every write transaction takes one advisory lock (<see cref="WriteLockKey"/>) before it
-/// touches a table and holds it to its commit. Writers are therefore serialized, which is what
-/// makes event sequence numbers follow commit order: a watcher that has seen event N can never
-/// later find a smaller number committing behind it. It also makes batch ids one consecutive
-/// range and the AIP-155 retry check exact. The price is one writer at a time per database,
-/// each holding the lock only for its own statements and commit.
+/// Writers commit concurrently: no lock or notification that every writer shares is held across
+/// a write. Each single-user write is one autocommitted statement that changes the user and
+/// records its event; event ids follow commit order through the transaction-id horizon of
+/// <see cref="PostgresEventIds"/>, and watchers are woken after the commit by
+/// <see cref="PostgresChangeNotifier"/>.
 /// </remarks>
 public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
 {
     /// <summary>The channel every instance listens on; a notification means "re-read the events table".</summary>
-    internal const string EventsChannel = "user_events";
+    internal const string EventsChannel = PostgresChangeNotifier.Channel;
 
-    // Any fixed number works; every instance must use the same one. 6148334136178856791 is "USERSYSW" read as a big-endian number.
-    private const string WriteLockKey = "6148334136178856791";
-    private const string BeginWrite = $"SELECT pg_advisory_xact_lock({WriteLockKey}); NOTIFY {EventsChannel};";
+    // A write of one user that waits longer than this for a row or an email another transaction
+    // holds, or runs longer in all, fails (and is retried by the client) instead of holding its
+    // connection. Set on every pooled session; a batch raises its own statement limit.
+    private const string SessionTimeouts = "-c statement_timeout=15s -c lock_timeout=5s -c idle_in_transaction_session_timeout=30s";
 
-    // A batch's statements take time in proportion to the batch (a million rows: tens of
-    // seconds), so they run without Npgsql's 30 s command timeout; the call's own cancellation
-    // (client cancel or deadline, server shutdown) still stops them.
+    // A batch runs as long as its client streams (a million rows: tens of seconds) and holds back
+    // the change feed meanwhile (see PostgresEventIds): it gets this long, then fails and stores nothing.
+    private const string BatchTimeout = "30min";
+
+    // A batch's statements take time in proportion to the batch, so they run without Npgsql's
+    // 30 s command timeout; the call's own cancellation and BatchTimeout still stop them.
     private const int Unbounded = 0;
 
+    // How often a watcher re-reads while committed events wait behind an older transaction that
+    // is still running (ours would wake it when it ends; another program's would not).
+    private static readonly TimeSpan HeldBackPollInterval = TimeSpan.FromMilliseconds(50);
+
+    // Retries of a single-user write that drew an older transaction id than the user's last writer.
+    private const int ReorderRetries = 10;
+
     private readonly NpgsqlDataSource _dataSource;
-    private readonly NpgsqlDataSource _listenerSource;
+    private readonly NpgsqlDataSource _unpooledSource;
+    private readonly PostgresChangeNotifier _notifier;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly ChangeSignal _changes = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Lock _listenerGate = new();
-    private Task? _listener;
 
     public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
     {
-        _logger = logger ?? NullLogger<PostgresUserStore>.Instance;
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        var settings = builder.ConnectionStringBuilder;
+        if (settings.MaxAutoPrepare == 0)
         {
             // Statements run again and again get prepared on each connection automatically:
             // parsed and planned once, then only bound and executed.
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            settings.MaxAutoPrepare = 64;
+            settings.AutoPrepareMinUsages = 2;
         }
 
-        builder.ConnectionStringBuilder.ApplicationName ??= "user-system";
+        settings.ApplicationName ??= "user-system";
+        settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? SessionTimeouts : $"{settings.Options} {SessionTimeouts}";
         _dataSource = builder.Build();
-        // LISTEN is session state: the listener owns one connection outside the pool.
-        _listenerSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
+        // LISTEN is session state, and notifications go out on a connection of their own: both
+        // live outside the pool.
+        _unpooledSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
         {
             ConnectionStringBuilder = { Pooling = false, KeepAlive = 30, ApplicationName = "user-system-listener" },
         }.Build();
         _time = time;
+        _notifier = new PostgresChangeNotifier(_unpooledSource, time, logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrator.MigrateAsync(_dataSource, cancellationToken);
 
     public async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var now = Now();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        if (idempotencyKey is not null && await FindByRequestIdAsync(connection, idempotencyKey, cancellationToken) is { } earlier)
+        if (idempotencyKey is not null && await FindByRequestIdAsync(idempotencyKey, cancellationToken) is { } earlier)
         {
             return earlier;
         }
 
-        await using var command = new NpgsqlCommand(PostgresUserRows.WithEvents($"""
+        await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
             INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at, version, create_request_id)
             VALUES (@name, @email, @email_key, @age, @hobbies, @status, @now, @now, 1, @request_key)
             RETURNING {PostgresUserRows.Columns}
-            """), connection);
+            """));
         AddUserParameters(command, user);
         command.Parameters.Add(new NpgsqlParameter<int>("status", (int)AccountStatus.Active));
         command.Parameters.Add(new NpgsqlParameter("request_key", NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
-        AddEventParameters(command, UserEventKind.Created, change, now);
-        var created = await ReadChangedAsync(command, cancellationToken) ?? throw new InvalidOperationException("INSERT returned no row.");
-        await CommitAsync(transaction, cancellationToken);
-        return created;
+        AddEventParameters(command, UserEventKind.Created, change, Now());
+        try
+        {
+            var created = await ReadChangedAsync(command, cancellationToken) ?? throw new InvalidOperationException("INSERT returned no row.");
+            _notifier.Committed();
+            return created;
+        }
+        catch (RequestIdTakenException)
+        {
+            // A concurrent retry with the same request id committed first: answer with its user.
+            return await FindByRequestIdAsync(idempotencyKey!, cancellationToken)
+                ?? throw new InvalidOperationException("The create that holds this request id is gone.");
+        }
     }
 
     public async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken)
@@ -95,38 +110,28 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         // One transaction from the first row to the commit: anything that goes wrong, including
         // a dropped connection or a killed server, leaves nothing behind.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // A temp table is private to this connection and not WAL-logged; ON COMMIT DROP cleans
-        // it up whatever happens, so the pooled connection goes back clean.
-        await ExecuteAsync(connection, """
-            CREATE TEMP TABLE batch_staging (
-                position  integer NOT NULL,
-                name      text    NOT NULL,
-                email     text    NOT NULL,
-                email_key text    NOT NULL,
-                age       integer NOT NULL,
-                hobbies   text[]  NOT NULL
-            ) ON COMMIT DROP;
-            """, cancellationToken);
+        await ExecuteAsync(
+            connection,
+            $"SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';",
+            cancellationToken);
+        // Ids are drawn from the users' identity while rows stream in, so every id of this batch
+        // is above the largest one committed now; that bounds the search for them below.
+        long before;
+        await using (var max = new NpgsqlCommand("SELECT COALESCE(max(id), 0) FROM users;", connection))
+        {
+            before = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }
 
-        var count = await CopyIntoStagingAsync(connection, users, cancellationToken);
+        var count = await CopyIntoUsersAsync(connection, users, change, Now(), cancellationToken);
         if (count == 0)
         {
             return new BatchCreateResult(0, []);
         }
 
-        await ExecuteAsync(connection, "ANALYZE batch_staging;", cancellationToken, Unbounded);
-        // The write lock is taken only now, after the client finished streaming: other writers
-        // wait for the check and the INSERT, never for a slow client. The table lock keeps out
-        // writers that bypass this service; readers are never blocked.
-        await ExecuteAsync(connection, BeginWrite + " LOCK TABLE users IN EXCLUSIVE MODE;", cancellationToken, Unbounded);
-        if (await FirstConflictAsync(connection, cancellationToken) is { } position)
-        {
-            throw new DuplicateEmailException(position);
-        }
-
-        var range = await InsertStagedAsync(connection, count, change, Now(), cancellationToken);
-        await CommitAsync(transaction, cancellationToken);
-        return new BatchCreateResult(count, [range]);
+        var ranges = await RecordBatchEventsAsync(connection, before, count, change, Now(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        _notifier.Committed();
+        return new BatchCreateResult(count, ranges);
     }
 
     public Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
@@ -164,22 +169,25 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
 
     public async Task DeleteAsync(int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        // The event keeps the user as it was: the audit log still knows what was deleted.
-        await using var command = new NpgsqlCommand(PostgresUserRows.WithEvents($"""
-            DELETE FROM users WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected)
-            RETURNING {PostgresUserRows.Columns}
-            """), connection);
-        command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-        command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
-        AddEventParameters(command, UserEventKind.Deleted, change, Now());
-        if (await ReadChangedAsync(command, cancellationToken) is null)
+        for (var attempt = 1; ; attempt++)
         {
-            throw await MissingOrStaleAsync(connection, id, cancellationToken);
-        }
+            // The event keeps the user as it was: the audit log still knows what was deleted.
+            await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
+                DELETE FROM users
+                WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id()
+                RETURNING {PostgresUserRows.Columns}
+                """));
+            command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+            command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
+            AddEventParameters(command, UserEventKind.Deleted, change, Now());
+            if (await ReadChangedAsync(command, cancellationToken) is not null)
+            {
+                _notifier.Committed();
+                return;
+            }
 
-        await CommitAsync(transaction, cancellationToken);
+            await ThrowMissingOrStaleUnlessReorderedAsync(id, expectedVersion, attempt, cancellationToken);
+        }
     }
 
     public async Task<UserAccount?> FindAsync(int id, CancellationToken cancellationToken)
@@ -224,7 +232,12 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {PostgresUserRows.EventColumns} FROM user_events WHERE sequence > @after ORDER BY sequence LIMIT @limit;");
+        // The horizon is computed from this statement's own snapshot: what it returns is final.
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT {PostgresUserRows.EventColumns} FROM user_events
+            WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}
+            ORDER BY sequence LIMIT @limit;
+            """);
         command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         var events = new List<UserEvent>();
@@ -239,13 +252,25 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
 
     public async Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        EnsureListening();
-        var next = _changes.Next;
-        await using (var command = _dataSource.CreateCommand("SELECT COALESCE(max(sequence), 0) FROM user_events;"))
+        var next = _notifier.Next;
+        await using (var command = _dataSource.CreateCommand($"""
+            SELECT EXISTS (SELECT 1 FROM user_events WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}),
+                   EXISTS (SELECT 1 FROM user_events WHERE sequence > @after);
+            """))
         {
-            if ((long)(await command.ExecuteScalarAsync(cancellationToken))! > afterSequence)
+            command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetBoolean(0))
             {
                 return;
+            }
+
+            if (reader.GetBoolean(1) && HeldBackPollInterval < maxWait)
+            {
+                // Committed events wait behind an older transaction still running; it may belong
+                // to a program that will not notify when it ends, so look again soon.
+                maxWait = HeldBackPollInterval;
             }
         }
 
@@ -267,14 +292,8 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
-        if (_listener is { } listener)
-        {
-            await listener;
-        }
-
-        _stopping.Dispose();
-        await _listenerSource.DisposeAsync();
+        await _notifier.DisposeAsync();
+        await _unpooledSource.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 
@@ -287,122 +306,128 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         ChangeContext change,
         CancellationToken cancellationToken)
     {
-        var now = Now();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var command = new NpgsqlCommand(PostgresUserRows.WithEvents($"""
-            UPDATE users SET {assignments}, updated_at = @now, version = version + 1
-            WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected)
-            RETURNING {PostgresUserRows.Columns}
-            """), connection);
-        addParameters(command.Parameters);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
+                UPDATE users SET {assignments}, updated_at = @now, version = version + 1, last_xid = pg_current_xact_id()
+                WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id()
+                RETURNING {PostgresUserRows.Columns}
+                """));
+            addParameters(command.Parameters);
+            command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+            command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
+            AddEventParameters(command, kind, change, Now());
+            if (await ReadChangedAsync(command, cancellationToken) is { } updated)
+            {
+                _notifier.Committed();
+                return updated;
+            }
+
+            await ThrowMissingOrStaleUnlessReorderedAsync(id, expectedVersion, attempt, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// After a single-user write matched no row: throws not found or stale etag, or returns to
+    /// retry. A retry happens when the row is there with the expected version but was last written
+    /// by a transaction with a newer id than ours (two writers of one user raced between drawing
+    /// their transaction ids and locking the row): its event would sort after ours in the feed
+    /// although ours changes the later version. A new attempt draws a newer id.
+    /// </summary>
+    private async Task ThrowMissingOrStaleUnlessReorderedAsync(int id, long? expectedVersion, int attempt, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT version FROM users WHERE id = @id;");
         command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-        command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
-        AddEventParameters(command, kind, change, now);
-        var updated = await ReadChangedAsync(command, cancellationToken) ?? throw await MissingOrStaleAsync(connection, id, cancellationToken);
-        await CommitAsync(transaction, cancellationToken);
-        return updated;
+        var version = await command.ExecuteScalarAsync(cancellationToken);
+        if (version is not long current)
+        {
+            throw new UserNotFoundException(id);
+        }
+
+        if ((expectedVersion is { } expected && expected != current) || attempt >= ReorderRetries)
+        {
+            throw new StaleEtagException(id);
+        }
     }
 
-    private static async Task<NpgsqlTransaction> BeginWriteAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<UserAccount?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // NOTIFY is delivered at commit, and only if the transaction commits. The lock may be
-        // held by a large batch for a while: wait for it as long as the caller does.
-        await ExecuteAsync(connection, BeginWrite, cancellationToken, Unbounded);
-        return transaction;
-    }
-
-    private async Task CommitAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await transaction.CommitAsync(cancellationToken);
-        // Wake this instance's watchers at once; other instances learn of it through NOTIFY.
-        _changes.Pulse();
-    }
-
-    private static async Task<UserDomainException> MissingOrStaleAsync(NpgsqlConnection connection, int id, CancellationToken cancellationToken)
-    {
-        // A failed statement aborts the transaction; this runs after a statement that matched no row, which is fine.
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM users WHERE id = @id);", connection);
-        command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))! ? new StaleEtagException(id) : new UserNotFoundException(id);
-    }
-
-    private static async Task<UserAccount?> FindByRequestIdAsync(NpgsqlConnection connection, string requestId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE create_request_id = @request_key;", connection);
+        await using var command = _dataSource.CreateCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE create_request_id = @request_key;");
         command.Parameters.Add(new NpgsqlParameter<string>("request_key", requestId));
         return await ReadChangedAsync(command, cancellationToken);
     }
 
-    private static async Task<int> CopyIntoStagingAsync(NpgsqlConnection connection, IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the items straight into <c>users</c> with binary COPY as they arrive: memory stays
+    /// flat however long the batch, and the unique index finds an email that is taken or repeated;
+    /// the COPY's row number names the item. Disposing the importer without Complete aborts it.
+    /// </summary>
+    private static async Task<int> CopyIntoUsersAsync(
+        NpgsqlConnection connection, IAsyncEnumerable<NewUser> users, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Binary COPY streams each row to the server as it arrives: memory stays flat however
-        // long the batch. Disposing the importer without Complete aborts the COPY.
-        await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY batch_staging (position, name, email, email_key, age, hobbies) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        importer.Timeout = TimeSpan.Zero; // zero is "no timeout" here; see Unbounded
         var position = 0;
-        await foreach (var user in users.WithCancellation(cancellationToken))
-        {
-            position++;
-            await importer.StartRowAsync(cancellationToken);
-            await importer.WriteAsync(position, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(user.Name, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(user.Email, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(user.EmailKey, NpgsqlDbType.Text, cancellationToken);
-            await importer.WriteAsync(user.Age, NpgsqlDbType.Integer, cancellationToken);
-            await importer.WriteAsync(user.Hobbies as string[] ?? [.. user.Hobbies], NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
-        }
-
-        await importer.CompleteAsync(cancellationToken);
-        return position;
-    }
-
-    /// <summary>The first position whose email is taken already or repeats an earlier item's, if any.</summary>
-    private static async Task<int?> FirstConflictAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            SELECT min(position) FROM (
-                SELECT s.position FROM batch_staging s
-                WHERE EXISTS (SELECT 1 FROM users u WHERE u.email_key = s.email_key)
-                UNION ALL
-                SELECT position FROM (
-                    SELECT position, row_number() OVER (PARTITION BY email_key ORDER BY position) AS occurrence
-                    FROM batch_staging
-                ) repeated
-                WHERE occurrence > 1
-            ) conflicts;
-            """, connection) { CommandTimeout = Unbounded };
-        return await command.ExecuteScalarAsync(cancellationToken) is int position ? position : null;
-    }
-
-    private static async Task<IdRange> InsertStagedAsync(NpgsqlConnection connection, int count, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        // ORDER BY position: the identity default is evaluated on the sorted rows, so ids
-        // follow item order; under the write lock nobody else draws ids in between.
-        await using var command = new NpgsqlCommand(PostgresUserRows.WithEvents(
-            $"""
-            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at, version)
-            SELECT name, email, email_key, age, hobbies, @status, @now, @now, 1 FROM batch_staging ORDER BY position
-            RETURNING {PostgresUserRows.Columns}
-            """,
-            select: "SELECT min(id), max(id), count(*) FROM changed"), connection) { CommandTimeout = Unbounded };
-        command.Parameters.Add(new NpgsqlParameter<int>("status", (int)AccountStatus.Active));
-        AddEventParameters(command, UserEventKind.Created, change, now);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var (first, last, inserted) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2));
-            return inserted == count && last - first + 1 == count
-                ? new IdRange(first, last)
-                : throw new InvalidOperationException($"The batch of {count} got ids {first}-{last} ({inserted} rows); expected one consecutive range.");
+            await using var importer = await connection.BeginBinaryImportAsync(
+                "COPY users (name, email, email_key, age, hobbies, status, created_at, updated_at, version) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            importer.Timeout = TimeSpan.Zero; // zero is "no timeout" here; BatchTimeout bounds it on the server
+            await foreach (var user in users.WithCancellation(cancellationToken))
+            {
+                if (++position > PostgresEventIds.MaxEventsPerTransaction)
+                {
+                    throw InvalidInputException.ForField("batch", $"holds more than {PostgresEventIds.MaxEventsPerTransaction} items; nothing was stored, split it into smaller batches");
+                }
+
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(user.Name, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(user.Email, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(user.EmailKey, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(user.Age, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(user.Hobbies as string[] ?? [.. user.Hobbies], NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync((int)AccountStatus.Active, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(1L, NpgsqlDbType.Bigint, cancellationToken);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+            return position;
         }
         catch (PostgresException exception) when (PostgresUserRows.IsUniqueViolation(exception))
         {
-            throw new DuplicateEmailException();
+            throw new DuplicateEmailException(PostgresUserRows.CopyRowOf(exception));
         }
+    }
+
+    /// <summary>One event per user of this batch, in id (= item) order; returns the batch's ids as ranges.</summary>
+    private static async Task<IReadOnlyList<IdRange>> RecordBatchEventsAsync(
+        NpgsqlConnection connection, long before, int count, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            WITH batch AS MATERIALIZED (
+                SELECT {PostgresUserRows.Columns}, row_number() OVER (ORDER BY id) AS ordinal
+                FROM users WHERE id > @before AND last_xid = pg_current_xact_id()
+            ), logged AS (
+                INSERT INTO user_events (sequence, user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
+                SELECT {PostgresEventIds.Of("ordinal - 1")}, id, @kind, @actor, @request_id, @now, name, email, age, hobbies, status, created_at, updated_at, version
+                FROM batch
+            )
+            SELECT min(id), max(id), count(*) FROM batch GROUP BY id - ordinal ORDER BY 1;
+            """, connection) { CommandTimeout = Unbounded };
+        command.Parameters.Add(new NpgsqlParameter<long>("before", before));
+        AddEventParameters(command, UserEventKind.Created, change, now);
+        var ranges = new List<IdRange>();
+        long stored = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ranges.Add(new IdRange(reader.GetInt32(0), reader.GetInt32(1)));
+            stored += reader.GetInt64(2);
+        }
+
+        return stored == count
+            ? ranges
+            : throw new InvalidOperationException($"The batch of {count} found {stored} of its rows to record events for.");
     }
 
     private static async Task<UserAccount?> ReadChangedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
@@ -410,6 +435,10 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         try
         {
             return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+        }
+        catch (PostgresException exception) when (PostgresUserRows.IsRequestIdTaken(exception))
+        {
+            throw new RequestIdTakenException();
         }
         catch (PostgresException exception) when (PostgresUserRows.IsUniqueViolation(exception))
         {
@@ -429,52 +458,6 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         return users;
     }
 
-    private void EnsureListening()
-    {
-        lock (_listenerGate)
-        {
-            _listener ??= Task.Run(() => ListenAsync(_stopping.Token));
-        }
-    }
-
-    /// <summary>Turns NOTIFYs from every instance into local wake-ups, reconnecting after failures.</summary>
-    private async Task ListenAsync(CancellationToken stopping)
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await _listenerSource.OpenConnectionAsync(stopping);
-                connection.Notification += (_, _) => _changes.Pulse();
-                await ExecuteAsync(connection, $"LISTEN {EventsChannel};", stopping);
-                // Whatever was committed while we were not listening is found by the re-read.
-                _changes.Pulse();
-                PostgresLog.Listening(_logger, EventsChannel);
-                while (true)
-                {
-                    await connection.WaitAsync(stopping);
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is NpgsqlException or System.IO.IOException or TimeoutException)
-            {
-                // The database is away; watchers keep polling the table meanwhile. Retry soon.
-                PostgresLog.ListenFailed(_logger, 1, exception);
-                try
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(1), _time, stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
     private static void AddUserParameters(NpgsqlCommand command, NewUser user)
     {
         command.Parameters.Add(new NpgsqlParameter<string>("name", user.Name));
@@ -492,16 +475,14 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, int? timeoutSeconds = null)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        if (timeoutSeconds is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
-
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private DateTimeOffset Now() => PostgresUserRows.ToStoredPrecision(_time.GetUtcNow());
+
+    /// <summary>A create lost the race for its request id to a concurrent create with the same one.</summary>
+    private sealed class RequestIdTakenException : Exception;
 }
