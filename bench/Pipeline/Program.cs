@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using UserSystem.Bench.Pipeline;
+using UserSystem.Contracts;
+
+// bench/Pipeline: see README.md. run.sh builds, starts PostgreSQL and passes the paths.
+var options = BenchOptions.Parse(args);
+Directory.CreateDirectory(options.WorkDirectory);
+var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+var bearer = await MintTokenAsync(options.ServerDll, signingKey);
+var getBody = H2Load.WriteBody(options.WorkDirectory, "get-user", new GetUserRequest { Id = options.GetUserId });
+var streamBody = H2Load.WriteBody(options.WorkDirectory, "stream-users", new StreamUsersRequest());
+
+var reference = new ServerSpec("reference", 55062, Path.GetDirectoryName(options.ReferenceDll)!,
+    [options.ReferenceDll, "--port", "55062", "--users", options.Users.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+    new Dictionary<string, string>());
+
+var tables = new List<string>();
+foreach (var store in options.Stores)
+{
+    var ours = OurServer(store);
+    Console.WriteLine($"== {store}: seeding {options.Users:N0} users");
+    await using (var seeding = await ServerProcess.StartAsync(ours, LogPath("seed")))
+    {
+        await Seeder.SeedAsync(seeding, bearer, options.Users);
+    }
+
+    var results = new Dictionary<string, SideResults> { ["reference"] = new(), ["ours"] = new() };
+    for (var round = 0; round < options.Rounds; round++)
+    {
+        // Alternate which side goes first, so drift in the machine's load hits both.
+        var order = round % 2 == 0 ? new[] { (reference, "reference"), (ours, "ours") } : [(ours, "ours"), (reference, "reference")];
+        foreach (var (spec, side) in order)
+        {
+            Console.WriteLine($"== {store} round {round + 1}/{options.Rounds}: {side}");
+            await MeasureAsync(spec, side == "ours" ? bearer : null, results[side]);
+        }
+    }
+
+    tables.Add(Report.Table(store, options, results["reference"], results["ours"]));
+    Console.WriteLine(tables[^1]);
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Join(Environment.NewLine, tables));
+return 0;
+
+ServerSpec OurServer(string store)
+{
+    var arguments = new List<string>
+    {
+        options.ServerDll,
+        "--Server:GrpcPort=55061", "--Server:HttpPort=55081",
+        "--Auth:Mode=Jwt", "--Auth:Jwt:SigningKey=" + signingKey,
+        // Raised so nothing is refused; the limiter still runs on every call.
+        "--RateLimit:TokensPerPeriod=1000000", "--RateLimit:BurstLimit=1000000", "--RateLimit:MaxConcurrentStreams=1000",
+    };
+    if (store == "postgres")
+    {
+        arguments.Add("--Storage:Provider=Postgres");
+        arguments.Add("--ConnectionStrings:Postgres=" + options.PostgresConnection);
+    }
+    else
+    {
+        arguments.Add("--Storage:Sqlite:Path=" + Path.Combine(options.WorkDirectory, "users.db"));
+    }
+
+    return new ServerSpec("ours", 55061, Path.GetDirectoryName(options.ServerDll)!, arguments, new Dictionary<string, string>());
+}
+
+string LogPath(string name) => Path.Combine(options.WorkDirectory, name + ".log");
+
+async Task MeasureAsync(ServerSpec spec, string? token, SideResults into)
+{
+    // Fresh start: time to SERVING, then the warm-up curve at once, then steady state.
+    await using (var server = await ServerProcess.StartAsync(spec, LogPath(spec.Name)))
+    {
+        into.StartToServing.Add(server.StartToServing.TotalMilliseconds);
+        var warm = await H2Load.RunAsync(spec.GrpcPort, "GetUser", getBody, token, 1, 50, options.WarmupSeconds, 0, LogPath("h2load"));
+        into.Warmup.Add(warm.Windows(5));
+        Check(warm, spec.Name);
+        var small = await H2Load.RunAsync(spec.GrpcPort, "GetUser", getBody, token, 1, 50, options.Seconds, 0, LogPath("h2load"));
+        Check(small, spec.Name);
+        into.GetUser1x50.Add(small);
+        var large = await H2Load.RunAsync(spec.GrpcPort, "GetUser", getBody, token, 4, 100, options.Seconds, 0, LogPath("h2load"));
+        Check(large, spec.Name);
+        into.GetUser4x100.Add(large);
+        var stream = await H2Load.RunAsync(spec.GrpcPort, "StreamUsers", streamBody, token, 1, 1, 0, options.StreamCalls, LogPath("h2load"));
+        Check(stream, spec.Name);
+        into.StreamUsersPerSecond.Add(stream.RequestsPerSecond * options.Users);
+        into.StreamBytesPerCall.Add(stream.DataBytesPerCall);
+        into.LoadedRss.Add(server.ResidentMegabytes());
+        Console.WriteLine($"  serving after {server.StartToServing.TotalMilliseconds:F0} ms; first windows {string.Join(" ", warm.Windows(5).Select(w => w.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}; " +
+            $"1x50 {small.RequestsPerSecond:N0}/s p99 {small.P99Milliseconds:F1} ms ({small.DataBytesPerCall:F0} B/call); 4x100 {large.RequestsPerSecond:N0}/s p99 {large.P99Milliseconds:F1} ms; " +
+            $"stream {stream.RequestsPerSecond * options.Users:N0} users/s ({stream.DataBytesPerCall / options.Users:F1} B/user)");
+    }
+
+    // Another fresh start for idle memory: nothing but the health check has run.
+    await using (var idle = await ServerProcess.StartAsync(spec, LogPath(spec.Name)))
+    {
+        into.StartToServing.Add(idle.StartToServing.TotalMilliseconds);
+        await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
+        into.IdleRss.Add(idle.ResidentMegabytes());
+        Console.WriteLine($"  serving after {idle.StartToServing.TotalMilliseconds:F0} ms; idle RSS {into.IdleRss[^1]:F0} MB");
+    }
+}
+
+static void Check(H2Result result, string name)
+{
+    if (result.Failed > 0 || result.Succeeded == 0)
+    {
+        throw new InvalidOperationException($"{name}: {result.Failed} failed calls, {result.Succeeded} answered");
+    }
+}
+
+static async Task<string> MintTokenAsync(string serverDll, string signingKey)
+{
+    var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(serverDll)! };
+    foreach (var argument in new[] { serverDll, "token", "--subject", "bench", "--role", "admin", "--minutes", "1440", "--Auth:Jwt:SigningKey=" + signingKey })
+    {
+        info.ArgumentList.Add(argument);
+    }
+
+    using var process = Process.Start(info)!;
+    var token = (await process.StandardOutput.ReadToEndAsync()).Trim();
+    await process.WaitForExitAsync();
+    return process.ExitCode == 0 ? token : throw new InvalidOperationException("token command failed");
+}

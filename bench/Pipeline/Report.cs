@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text;
+
+namespace UserSystem.Bench.Pipeline;
+
+/// <summary>Everything measured on one side, one entry per round.</summary>
+internal sealed class SideResults
+{
+    public List<double> StartToServing { get; } = [];
+    public List<IReadOnlyList<double>> Warmup { get; } = [];
+    public List<H2Result> GetUser1x50 { get; } = [];
+    public List<H2Result> GetUser4x100 { get; } = [];
+    public List<double> StreamUsersPerSecond { get; } = [];
+    public List<double> StreamBytesPerCall { get; } = [];
+    public List<double> IdleRss { get; } = [];
+    public List<double> LoadedRss { get; } = [];
+}
+
+/// <summary>The table: medians of each side and their ratio (ours / reference).</summary>
+internal static class Report
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Table(string store, BenchOptions options, SideResults reference, SideResults ours)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Invariant, $"### {store}: medians of {options.Rounds} alternating rounds, {options.Seconds} s per GetUser run");
+        text.AppendLine("| workload | reference | our server | ratio |");
+        text.AppendLine("|---|---|---|---|");
+        Throughput(text, "GetUser 1x50", reference.GetUser1x50, ours.GetUser1x50);
+        Throughput(text, "GetUser 4x100", reference.GetUser4x100, ours.GetUser4x100);
+        Row(text, "StreamUsers (users/s)", Median(reference.StreamUsersPerSecond), Median(ours.StreamUsersPerSecond), "N0");
+
+        var referenceFirst = Median(reference.Warmup.Select(w => w.Count > 0 ? w[0] : 0));
+        var oursFirst = Median(ours.Warmup.Select(w => w.Count > 0 ? w[0] : 0));
+        Row(text, "first 5 s after start, GetUser 1x50 (req/s)", referenceFirst, oursFirst, "N0");
+        var referenceSteady = Median(reference.GetUser1x50.Select(r => r.RequestsPerSecond));
+        var oursSteady = Median(ours.GetUser1x50.Select(r => r.RequestsPerSecond));
+        text.AppendLine(Invariant, $"| first 5 s / steady 1x50 | {referenceFirst / referenceSteady:F2} | {oursFirst / oursSteady:F2} | |");
+        text.AppendLine(Invariant, $"| warm-up curve, req/s per 5 s window (median) | {Curve(reference.Warmup)} | {Curve(ours.Warmup)} | |");
+        Row(text, "start to SERVING (ms)", Median(reference.StartToServing), Median(ours.StartToServing), "F0");
+        Row(text, "idle RSS (MB)", Median(reference.IdleRss), Median(ours.IdleRss), "F0");
+        Row(text, "RSS after the load (MB)", Median(reference.LoadedRss), Median(ours.LoadedRss), "F0");
+        return text.ToString();
+    }
+
+    private static void Throughput(StringBuilder text, string name, List<H2Result> reference, List<H2Result> ours)
+    {
+        Row(text, name + " (req/s)", Median(reference.Select(r => r.RequestsPerSecond)), Median(ours.Select(r => r.RequestsPerSecond)), "N0");
+        Row(text, name + " p99 (ms)", Median(reference.Select(r => r.P99Milliseconds)), Median(ours.Select(r => r.P99Milliseconds)), "F1");
+    }
+
+    private static void Row(StringBuilder text, string name, double reference, double ours, string format) =>
+        text.AppendLine(Invariant, $"| {name} | {reference.ToString(format, Invariant)} | {ours.ToString(format, Invariant)} | {ours / reference:F2} |");
+
+    private static string Curve(List<IReadOnlyList<double>> runs)
+    {
+        var windows = runs.Count == 0 ? 0 : runs.Min(r => r.Count);
+        return string.Join(" / ", Enumerable.Range(0, windows).Select(i => Median(runs.Select(r => r[i])).ToString("N0", Invariant)));
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
