@@ -10,4 +10,16 @@ public sealed record UserAccount(
     AccountStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    long Version = 1);
+    long Version = 1)
+{
+    /// <summary>
+    /// Whether <paramref name="other"/> has the same user-settable fields (exactly, email case
+    /// included). A change that leaves them all equal is no change: no event, same etag.
+    /// </summary>
+    public bool HasSameFieldsAs(UserAccount other) =>
+        string.Equals(Name, other.Name, StringComparison.Ordinal)
+        && string.Equals(Email, other.Email, StringComparison.Ordinal)
+        && Age == other.Age
+        && Status == other.Status
+        && Hobbies.SequenceEqual(other.Hobbies, StringComparer.Ordinal);
+}

@@ -6,4 +6,13 @@ namespace UserSystem.Server.Domain;
 public sealed record UserChanges(string? Name = null, string? Email = null, int? Age = null, IReadOnlyList<string>? Hobbies = null)
 {
     public string? EmailKey => Email is null ? null : EmailKeys.For(Email);
+
+    /// <summary>The user with these fields set (version and times untouched).</summary>
+    public UserAccount ApplyTo(UserAccount user) => user with
+    {
+        Name = Name ?? user.Name,
+        Email = Email ?? user.Email,
+        Age = Age ?? user.Age,
+        Hobbies = Hobbies ?? user.Hobbies,
+    };
 }

@@ -9,21 +9,27 @@ namespace UserSystem.Server.Tests.Storage;
 public sealed class SqliteUserStoreContractTests : UserStoreContractTests
 {
     private readonly TempDirectory _directory = new();
+    private readonly List<SqliteUserStore> _stores = [];
 
     protected override Task CreateEmptyDatabaseAsync() => Task.CompletedTask;
 
     protected override async Task<IUserStore> OpenStoreAsync()
     {
         var store = new SqliteUserStore(_directory.File("users.db"), TimeProvider.System);
+        _stores.Add(store);
         await store.InitializeAsync(CancellationToken.None);
         return store;
     }
 
-    public override Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
         // Pooled connections keep the file open; release them before deleting the folder.
         SqliteConnection.ClearAllPools();
         _directory.Dispose();
-        return Task.CompletedTask;
     }
 }

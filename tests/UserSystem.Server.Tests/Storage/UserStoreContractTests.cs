@@ -218,6 +218,45 @@ public abstract partial class UserStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_ManyInParallelWithOneDuplicate_StoresTheOthers_AndOnlyTheDuplicateFails()
+    {
+        await Store.CreateAsync(NewUser("First", email: "taken@example.com"), None);
+        var users = Enumerable.Range(1, 64).Select(i => NewUser($"Parallel {i}", email: i == 32 ? "TAKEN@example.com" : null)).ToList();
+
+        // Released together, so on a group-commit engine they share transactions with the duplicate.
+        using var start = new ManualResetEventSlim();
+        var calls = users.Select(user => Task.Run(async () =>
+        {
+            start.Wait();
+            return await Store.CreateAsync(user, None);
+        })).ToList();
+        start.Set();
+        var outcomes = await Task.WhenAll(calls.Select(async call =>
+        {
+            try
+            {
+                return (User: await call, Error: (Exception?)null);
+            }
+            catch (DuplicateEmailException exception)
+            {
+                return (User: (UserAccount?)null, Error: (Exception?)exception);
+            }
+        }));
+
+        Assert.IsType<DuplicateEmailException>(Assert.Single(outcomes, outcome => outcome.Error is not null).Error);
+        Assert.Null(outcomes[31].User);
+        var stored = outcomes.Where(outcome => outcome.User is not null).Select(outcome => outcome.User!).ToList();
+        Assert.Equal(63, stored.Select(user => user.Id).Distinct().Count());
+        foreach (var user in stored)
+        {
+            AssertSameUser(user, await Store.FindAsync(user.Id, None));
+        }
+
+        Assert.Equal(64, (await Store.ListAsync(0, 100, None)).Total);
+        Assert.Equal(64, (await Store.ReadEventsAsync(0, 1000, None)).Count);
+    }
+
+    [Fact]
     public async Task ReopenedStore_SeesEverythingCommittedBefore()
     {
         var created = await Store.CreateAsync(NewUser("Durable"), None);

@@ -25,6 +25,42 @@ public abstract partial class UserStoreContractTests
     }
 
     [Fact]
+    public async Task Update_ThatChangesNothing_WritesNoEvent_AndKeepsTheVersion()
+    {
+        var created = await Store.CreateAsync(NewUser("Same", email: "same@example.com", age: 20, hobbies: ["a", "b"]), None);
+
+        var updated = await Store.UpdateAsync(
+            created.Id, new UserChanges(Name: "Same", Email: "same@example.com", Age: 20, Hobbies: ["a", "b"]), created.Version, Ada, None);
+        var sameStatus = await Store.SetStatusAsync(created.Id, AccountStatus.Active, null, Ada, None);
+
+        AssertSameUser(created, updated);
+        AssertSameUser(created, sameStatus);
+        AssertSameUser(created, await Store.FindAsync(created.Id, None));
+        Assert.Single(await Store.ReadEventsAsync(0, 10, None));
+    }
+
+    [Fact]
+    public async Task Update_OnlyTheEmailsCase_IsAChange()
+    {
+        var created = await Store.CreateAsync(NewUser("Casey", email: "casey@example.com"), None);
+
+        var updated = await Store.UpdateAsync(created.Id, new UserChanges(Email: "Casey@Example.com"), null, Ada, None);
+
+        Assert.Equal("Casey@Example.com", updated.Email);
+        Assert.Equal(created.Version + 1, updated.Version);
+        Assert.Equal(2, (await Store.ReadEventsAsync(0, 10, None)).Count);
+    }
+
+    [Fact]
+    public async Task Update_ThatChangesNothing_WithAStaleVersion_StillThrowsStaleEtag()
+    {
+        var created = await Store.CreateAsync(NewUser("Stale"), None);
+        await Store.UpdateAsync(created.Id, new UserChanges(Age: 41), null, Ada, None);
+
+        await Assert.ThrowsAsync<StaleEtagException>(() => Store.UpdateAsync(created.Id, new UserChanges(Age: 41), created.Version, Ada, None));
+    }
+
+    [Fact]
     public async Task Update_StaleVersion_ThrowsStaleEtag_AndChangesNothing()
     {
         var created = await Store.CreateAsync(NewUser("Original"), None);

@@ -8,13 +8,14 @@ namespace UserSystem.Server.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode with <c>synchronous = FULL</c>, so an
 /// acknowledged write survives a crash of the process or the machine.
 /// </summary>
-public sealed class SqliteUserStore : IUserStore
+public sealed class SqliteUserStore : IUserStore, IAsyncDisposable
 {
     private const string OpenPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
     private readonly string _path;
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly ChangeSignal _changes = new();
+    private readonly SqliteGroupCommit _writes;
 
     public SqliteUserStore(string path, TimeProvider time)
     {
@@ -23,6 +24,9 @@ public sealed class SqliteUserStore : IUserStore
         // ReadWrite (not ReadWriteCreate) after start: a file that disappears must fail loudly
         // instead of being silently replaced by an empty database.
         _connectionString = BuildConnectionString(SqliteOpenMode.ReadWrite);
+        // The writer holds its connection for as long as the file is there: no pool to keep.
+        var writerConnectionString = BuildConnectionString(SqliteOpenMode.ReadWrite, pooling: false);
+        _writes = new SqliteGroupCommit(cancellationToken => OpenAsync(writerConnectionString, cancellationToken), _path, _changes.Pulse);
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -37,88 +41,20 @@ public sealed class SqliteUserStore : IUserStore
         await SqliteMigrator.MigrateAsync(connection, NowMicros(), cancellationToken);
     }
 
-    public async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
-    {
-        var nowMicros = NowMicros();
-        await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        // IMMEDIATE (the default here): the write lock is taken up front, so the retry check
-        // and the insert cannot interleave with another writer.
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        if (idempotencyKey is not null && await FindByRequestIdAsync(connection, idempotencyKey, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-
-        await using var command = connection.CreateCommand("""
-            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at, version, create_request_id)
-            VALUES ($name, $email, $email_key, $age, $hobbies, $status, $now, $now, 1, $request_key)
-            RETURNING id;
-            """);
-        AddUserParameters(command, user);
-        command.Parameters.AddWithValue("$status", (int)AccountStatus.Active);
-        command.Parameters.AddWithValue("$now", nowMicros);
-        command.Parameters.AddWithValue("$request_key", (object?)idempotencyKey ?? DBNull.Value);
-        int id;
-        try
-        {
-            id = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (SqliteException exception) when (SqliteUserRows.IsUniqueViolation(exception))
-        {
-            throw new DuplicateEmailException();
-        }
-
-        await InsertEventsAsync(connection, id, id, UserEventKind.Created, change, nowMicros, cancellationToken);
-        await CommitAsync(transaction, cancellationToken);
-        var now = SqliteUserRows.FromMicros(nowMicros);
-        return new UserAccount(id, user.Name, user.Email, user.Age, user.Hobbies, AccountStatus.Active, now, now);
-    }
+    // Every single-user write goes through the group writer (see SqliteGroupCommit).
+    public Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken) =>
+        _writes.WriteAsync((write, ct) => SqliteUserWrites.CreateAsync(write, NowMicros(), user, change, idempotencyKey, ct), cancellationToken);
 
     public Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
-        ChangeAsync(
-            id,
-            """
-            name = COALESCE($name, name), email = COALESCE($email, email), email_key = COALESCE($email_key, email_key),
-            age = COALESCE($age, age), hobbies = COALESCE($hobbies, hobbies)
-            """,
-            parameters =>
-            {
-                parameters.AddWithValue("$name", (object?)changes.Name ?? DBNull.Value);
-                parameters.AddWithValue("$email", (object?)changes.Email ?? DBNull.Value);
-                parameters.AddWithValue("$email_key", (object?)changes.EmailKey ?? DBNull.Value);
-                parameters.AddWithValue("$age", (object?)changes.Age ?? DBNull.Value);
-                parameters.AddWithValue("$hobbies", changes.Hobbies is null ? DBNull.Value : SqliteUserRows.SerializeHobbies(changes.Hobbies));
-            },
-            expectedVersion,
-            UserEventKind.Updated,
-            change,
-            cancellationToken);
+        _writes.WriteAsync((write, ct) => SqliteUserWrites.ChangeAsync(write, NowMicros(), id, changes.ApplyTo, expectedVersion, UserEventKind.Updated, change, ct), cancellationToken);
 
     public Task<UserAccount> SetStatusAsync(int id, AccountStatus status, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
-        ChangeAsync(id, "status = $status", parameters => parameters.AddWithValue("$status", (int)status), expectedVersion, UserEventKind.StatusChanged, change, cancellationToken);
+        _writes.WriteAsync((write, ct) => SqliteUserWrites.ChangeAsync(write, NowMicros(), id, user => user with { Status = status }, expectedVersion, UserEventKind.StatusChanged, change, ct), cancellationToken);
 
-    public async Task DeleteAsync(int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken)
-    {
-        var nowMicros = NowMicros();
-        await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var version = connection.CreateCommand("SELECT version FROM users WHERE id = $id;"))
-        {
-            version.Parameters.AddWithValue("$id", id);
-            var current = await version.ExecuteScalarAsync(cancellationToken) as long? ?? throw new UserNotFoundException(id);
-            if (expectedVersion is { } expected && expected != current)
-            {
-                throw new StaleEtagException(id);
-            }
-        }
+    public Task DeleteAsync(int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
+        _writes.WriteAsync((write, ct) => SqliteUserWrites.DeleteAsync(write, NowMicros(), id, expectedVersion, change, ct), cancellationToken);
 
-        // The event keeps the user as it was: the audit log still knows what was deleted.
-        await InsertEventsAsync(connection, id, id, UserEventKind.Deleted, change, nowMicros, cancellationToken);
-        await using var delete = connection.CreateCommand("DELETE FROM users WHERE id = $id;");
-        delete.Parameters.AddWithValue("$id", id);
-        await delete.ExecuteNonQueryAsync(cancellationToken);
-        await CommitAsync(transaction, cancellationToken);
-    }
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
@@ -181,7 +117,7 @@ public sealed class SqliteUserStore : IUserStore
             var count = await StageAsync(connection, users, cancellationToken);
             return count == 0
                 ? new BatchCreateResult(0, [])
-                : await CommitStagedAsync(connection, count, change, cancellationToken);
+                : await _writes.ExclusiveAsync(() => CommitStagedAsync(connection, count, change, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -300,83 +236,15 @@ public sealed class SqliteUserStore : IUserStore
         // Under the write lock AUTOINCREMENT hands out consecutive ids in position order,
         // so the whole batch is one range ending at the last inserted id.
         var last = Convert.ToInt32(await insert.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        await InsertEventsAsync(connection, last - count + 1, last, UserEventKind.Created, change, nowMicros, cancellationToken);
-        await CommitAsync(transaction, cancellationToken);
-        return new BatchCreateResult(count, [new IdRange(last - count + 1, last)]);
-    }
-
-    private async Task<UserAccount> ChangeAsync(
-        int id,
-        string assignments,
-        Action<SqliteParameterCollection> addParameters,
-        long? expectedVersion,
-        UserEventKind kind,
-        ChangeContext change,
-        CancellationToken cancellationToken)
-    {
-        var nowMicros = NowMicros();
-        await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand($"""
-            UPDATE users SET {assignments}, updated_at = $now, version = version + 1
-            WHERE id = $id AND ($expected IS NULL OR version = $expected)
-            RETURNING {SqliteUserRows.Columns};
-            """);
-        addParameters(command.Parameters);
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$now", nowMicros);
-        command.Parameters.AddWithValue("$expected", (object?)expectedVersion ?? DBNull.Value);
-        UserAccount? updated;
-        try
+        await using (var events = connection.CreateCommand(SqliteUserRows.InsertEventForUser))
         {
-            updated = (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
-        }
-        catch (SqliteException exception) when (SqliteUserRows.IsUniqueViolation(exception))
-        {
-            throw new DuplicateEmailException();
+            SqliteUserWrites.AddEventParameters(events, last - count + 1, last, UserEventKind.Created, change, nowMicros);
+            await events.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        if (updated is null)
-        {
-            throw await FindAsync(connection, id, cancellationToken) is null ? new UserNotFoundException(id) : new StaleEtagException(id);
-        }
-
-        await InsertEventsAsync(connection, id, id, kind, change, nowMicros, cancellationToken);
-        await CommitAsync(transaction, cancellationToken);
-        return updated;
-    }
-
-    private static async Task InsertEventsAsync(
-        SqliteConnection connection, int firstId, int lastId, UserEventKind kind, ChangeContext change, long nowMicros, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand(SqliteUserRows.InsertEventForUser);
-        command.Parameters.AddWithValue("$first", firstId);
-        command.Parameters.AddWithValue("$last", lastId);
-        command.Parameters.AddWithValue("$kind", UserEventKinds.Name(kind));
-        command.Parameters.AddWithValue("$actor", (object?)change.Actor ?? DBNull.Value);
-        command.Parameters.AddWithValue("$request_id", (object?)change.RequestId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", nowMicros);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<UserAccount?> FindByRequestIdAsync(SqliteConnection connection, string requestId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE create_request_id = $request_key;");
-        command.Parameters.AddWithValue("$request_key", requestId);
-        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
-    }
-
-    private static async Task<UserAccount?> FindAsync(SqliteConnection connection, int id, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE id = $id;");
-        command.Parameters.AddWithValue("$id", id);
-        return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
-    }
-
-    private async Task CommitAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
         await transaction.CommitAsync(cancellationToken);
         _changes.Pulse();
+        return new BatchCreateResult(count, [new IdRange(last - count + 1, last)]);
     }
 
     private static async Task<IReadOnlyList<UserAccount>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
@@ -391,14 +259,8 @@ public sealed class SqliteUserStore : IUserStore
         return users;
     }
 
-    private static void AddUserParameters(SqliteCommand command, NewUser user)
-    {
-        command.Parameters.AddWithValue("$name", user.Name);
-        command.Parameters.AddWithValue("$email", user.Email);
-        command.Parameters.AddWithValue("$email_key", user.EmailKey);
-        command.Parameters.AddWithValue("$age", user.Age);
-        command.Parameters.AddWithValue("$hobbies", SqliteUserRows.SerializeHobbies(user.Hobbies));
-    }
+    private static void AddUserParameters(SqliteCommand command, NewUser user) =>
+        SqliteUserWrites.AddUserParameters(command, user.Name, user.Email, user.EmailKey, user.Age, user.Hobbies);
 
     private static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
@@ -417,11 +279,11 @@ public sealed class SqliteUserStore : IUserStore
         }
     }
 
-    private string BuildConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    private string BuildConnectionString(SqliteOpenMode mode, bool pooling = true) => new SqliteConnectionStringBuilder
     {
         DataSource = _path,
         Mode = mode,
-        Pooling = true,
+        Pooling = pooling,
     }.ToString();
 
     private long NowMicros() => SqliteUserRows.ToMicros(_time.GetUtcNow());
