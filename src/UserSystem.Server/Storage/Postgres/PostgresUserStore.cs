@@ -141,6 +141,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
             name = COALESCE(@name, name), email = COALESCE(@email, email), email_key = COALESCE(@email_key, email_key),
             age = COALESCE(@age, age), hobbies = COALESCE(@hobbies, hobbies)
             """,
+            "(COALESCE(@name, name), COALESCE(@email, email), COALESCE(@age, age), COALESCE(@hobbies, hobbies)) IS DISTINCT FROM (name, email, age, hobbies)",
             parameters =>
             {
                 parameters.Add(new NpgsqlParameter("name", NpgsqlDbType.Text) { Value = (object?)changes.Name ?? DBNull.Value });
@@ -152,6 +153,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
                     Value = changes.Hobbies is null ? DBNull.Value : changes.Hobbies.ToArray(),
                 });
             },
+            changes.ApplyTo,
             expectedVersion,
             UserEventKind.Updated,
             change,
@@ -161,7 +163,9 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         ChangeAsync(
             id,
             "status = @status",
+            "status <> @status",
             parameters => parameters.Add(new NpgsqlParameter<int>("status", (int)status)),
+            user => user with { Status = status },
             expectedVersion,
             UserEventKind.StatusChanged,
             change,
@@ -186,7 +190,8 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
                 return;
             }
 
-            await ThrowMissingOrStaleUnlessReorderedAsync(id, expectedVersion, attempt, cancellationToken);
+            await ThrowMissingOrStaleAsync(id, expectedVersion, cancellationToken);
+            ThrowIfRetriesSpent(id, attempt);
         }
     }
 
@@ -297,10 +302,17 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         await _dataSource.DisposeAsync();
     }
 
+    /// <summary>
+    /// One autocommitted UPDATE of the user and its event. <paramref name="changes"/> (SQL) keeps
+    /// a change that would leave every field as it is from matching: no event, no new version;
+    /// <paramref name="apply"/> (the same change in C#) then recognises it after the miss.
+    /// </summary>
     private async Task<UserAccount> ChangeAsync(
         int id,
         string assignments,
+        string changes,
         Action<NpgsqlParameterCollection> addParameters,
+        Func<UserAccount, UserAccount> apply,
         long? expectedVersion,
         UserEventKind kind,
         ChangeContext change,
@@ -310,7 +322,7 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
         {
             await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
                 UPDATE users SET {assignments}, updated_at = @now, version = version + 1, last_xid = pg_current_xact_id()
-                WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id()
+                WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id() AND {changes}
                 RETURNING {PostgresUserRows.Columns}
                 """));
             addParameters(command.Parameters);
@@ -323,7 +335,13 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
                 return updated;
             }
 
-            await ThrowMissingOrStaleUnlessReorderedAsync(id, expectedVersion, attempt, cancellationToken);
+            var current = await ThrowMissingOrStaleAsync(id, expectedVersion, cancellationToken);
+            if (apply(current).HasSameFieldsAs(current))
+            {
+                return current;
+            }
+
+            ThrowIfRetriesSpent(id, attempt);
         }
     }
 
@@ -334,17 +352,16 @@ public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
     /// their transaction ids and locking the row): its event would sort after ours in the feed
     /// although ours changes the later version. A new attempt draws a newer id.
     /// </summary>
-    private async Task ThrowMissingOrStaleUnlessReorderedAsync(int id, long? expectedVersion, int attempt, CancellationToken cancellationToken)
+    /// <returns>The user as it is now, for a change to recognise that it had nothing to do.</returns>
+    private async Task<UserAccount> ThrowMissingOrStaleAsync(int id, long? expectedVersion, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT version FROM users WHERE id = @id;");
-        command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-        var version = await command.ExecuteScalarAsync(cancellationToken);
-        if (version is not long current)
-        {
-            throw new UserNotFoundException(id);
-        }
+        var current = await FindAsync(id, cancellationToken) ?? throw new UserNotFoundException(id);
+        return expectedVersion is { } expected && expected != current.Version ? throw new StaleEtagException(id) : current;
+    }
 
-        if ((expectedVersion is { } expected && expected != current) || attempt >= ReorderRetries)
+    private static void ThrowIfRetriesSpent(int id, int attempt)
+    {
+        if (attempt >= ReorderRetries)
         {
             throw new StaleEtagException(id);
         }
