@@ -1,4 +1,5 @@
 using UserSystem.Server;
+using UserSystem.Server.Hosting;
 using UserSystem.Server.Security;
 
 if (DevTokenCommand.IsInvoked(args))
@@ -6,5 +7,12 @@ if (DevTokenCommand.IsInvoked(args))
     return DevTokenCommand.Run(args[1..], Console.Out, Console.Error);
 }
 
-await UserSystemServer.Build(args).RunAsync();
-return 0;
+try
+{
+    await UserSystemServer.Build(args).RunAsync();
+    return 0;
+}
+catch (Exception exception) when (ConfigurationErrors.FailuresOf(exception) is { Count: > 0 } failures)
+{
+    return ConfigurationErrors.Report(failures, Console.Error);
+}

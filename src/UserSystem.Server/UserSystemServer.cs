@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using UserSystem.Server.Rpc;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Observability;
@@ -25,6 +26,7 @@ public static class UserSystemServer
             .AddUserWeb(builder.Configuration);
 
         var app = builder.Build();
+        ValidateOptions(app);
         // Web first: CORS must answer preflights before authorization refuses them (no token).
         app.UseUserWeb();
         app.UseUserSecurity();
@@ -33,5 +35,20 @@ public static class UserSystemServer
         app.MapUserOpenApi();
         app.MapUserObservability();
         return app;
+    }
+
+    // Every section at once, before the middleware below reads some of them, so one start reports
+    // every bad setting (the host would validate them again at start, from the same cache).
+    private static void ValidateOptions(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
     }
 }

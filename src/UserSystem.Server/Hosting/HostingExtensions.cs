@@ -14,16 +14,28 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddServerHosting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
-        services.AddSingleton<IValidateOptions<ServerOptions>, TlsOptionsValidator>();
-        services.AddOptions<LimitsOptions>().Bind(builder.Configuration.GetSection(LimitsOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>();
+        services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(builder.Configuration, ServerOptions.SectionName)
+            .ValidateWith<ServerOptions, ServerPortsValidator>()
+            .ValidateWith<ServerOptions, TlsOptionsValidator>();
+        services.AddValidatedOptions<LimitsOptions, LimitsOptionsValidator>(builder.Configuration, LimitsOptions.SectionName)
+            .ValidateWith<LimitsOptions, LimitsPageSizeValidator>();
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) =>
         {
-            var options = server.Value;
-            // Reading .Value has already run ServerOptionsValidator, so the address parses.
+            // The WebApplication builds Kestrel's options as it is built, before UserSystemServer
+            // validates every section at once: a bad Server section is left to that report, which
+            // stops the start before anything listens.
+            ServerOptions options;
+            try
+            {
+                options = server.Value;
+            }
+            catch (OptionsValidationException)
+            {
+                return;
+            }
+
+            // The Server validators have passed, so the address parses and the TLS files load.
             var address = IPAddress.Parse(options.BindAddress);
             var tls = ServerTls.Load(options.Tls);
             kestrel.Listen(address, options.GrpcPort, listen =>
@@ -38,8 +50,10 @@ public static class HostingExtensions
                 tls?.Apply(listen);
             });
         });
-        services.AddOptions<HostOptions>().Configure<IOptions<ServerOptions>>((host, server) =>
-            host.ShutdownTimeout = TimeSpan.FromSeconds(server.Value.ShutdownTimeoutSeconds));
+        // The host reads HostOptions while it is built, before the options are validated (which
+        // would then report only this section): read the raw setting; validation rejects a bad one next.
+        services.AddOptions<HostOptions>().Configure(host => host.ShutdownTimeout = TimeSpan.FromSeconds(
+            builder.Configuration.GetValue($"{ServerOptions.SectionName}:{nameof(ServerOptions.ShutdownTimeoutSeconds)}", new ServerOptions().ShutdownTimeoutSeconds)));
         return builder;
     }
 }

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace UserSystem.Server.Hosting;
 
@@ -7,18 +9,35 @@ public sealed class ServerOptions
 {
     public const string SectionName = "Server";
 
-    /// <summary>gRPC over HTTP/2 (h2c). 0 picks a free port.</summary>
+    /// <summary>gRPC over HTTP/2 (h2c without TLS). 0 picks a free port.</summary>
+    [Range(0, 65535)]
     public int GrpcPort { get; set; } = 50051;
 
-    /// <summary>HTTP/1.1 and HTTP/2: <c>/healthz</c> now; REST, gRPC-Web and the console later. 0 picks a free port.</summary>
+    /// <summary>HTTP/1.1 (and HTTP/2 with TLS): REST, gRPC-Web, the console, <c>/healthz</c> and <c>/metrics</c>. 0 picks a free port.</summary>
+    [Range(0, 65535)]
     public int HttpPort { get; set; } = 8080;
 
     /// <summary>The IP address both endpoints bind to; loopback unless told otherwise.</summary>
+    [IpAddress]
     public string BindAddress { get; set; } = IPAddress.Loopback.ToString();
 
     /// <summary>How long a stop waits for in-flight calls before it cuts them off.</summary>
+    [Range(1, 300)]
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
     /// <summary>TLS and mutual TLS for both endpoints; off (h2c and plain HTTP) unless a certificate is set.</summary>
     public TlsOptions Tls { get; set; } = new();
+}
+
+/// <summary>The <c>Server</c> section's annotations, checked by generated code.</summary>
+[OptionsValidator]
+public sealed partial class ServerOptionsValidator : IValidateOptions<ServerOptions>;
+
+/// <summary>The two endpoints cannot share a port (0, "any free port", excepted).</summary>
+public sealed class ServerPortsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions options) =>
+        options.GrpcPort != 0 && options.GrpcPort == options.HttpPort
+            ? ValidateOptionsResult.Fail($"Server:GrpcPort and Server:HttpPort must differ (both are {options.GrpcPort}).")
+            : ValidateOptionsResult.Success;
 }

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Observability;
 
@@ -13,13 +15,7 @@ public static class ObservabilityExtensions
     /// </summary>
     public static WebApplicationBuilder AddUserObservability(this WebApplicationBuilder builder)
     {
-        // Read while composing (the exporters are chosen here), so checked here rather than at start.
-        var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        if (!telemetry.MetricsPath.StartsWith('/'))
-        {
-            throw new InvalidOperationException($"Telemetry:MetricsPath must start with '/' (was '{telemetry.MetricsPath}').");
-        }
-
+        builder.Services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(builder.Configuration, TelemetryOptions.SectionName);
         builder.Services.AddSingleton<UserSystemMetrics>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("user-system", serviceVersion: Rpc.Interceptors.RequestMetadataInterceptor.ServerVersion))
@@ -30,15 +26,13 @@ public static class ObservabilityExtensions
                 .AddPrometheusExporter());
 
         // Our setting wins; else the exporter reads the standard OTEL_EXPORTER_OTLP_* variables
-        // (endpoint, protocol, headers) itself, from configuration.
-        if (!string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint))
+        // (endpoint, protocol, headers) itself, from configuration. Whether to trace is decided
+        // here, while composing; the exporter's options are built after the Telemetry section is
+        // validated, so the endpoint parses by then.
+        var otlpEndpoint = builder.Configuration[$"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.OtlpEndpoint)}"];
+        if (!string.IsNullOrWhiteSpace(otlpEndpoint))
         {
-            if (!Uri.TryCreate(telemetry.OtlpEndpoint, UriKind.Absolute, out var endpoint))
-            {
-                throw new InvalidOperationException($"Telemetry:OtlpEndpoint '{telemetry.OtlpEndpoint}' is not an absolute URL.");
-            }
-
-            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter(exporter => exporter.Endpoint = endpoint));
+            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter(exporter => exporter.Endpoint = new Uri(otlpEndpoint)));
         }
         else if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.StandardOtlpEndpointVariable]))
         {
@@ -56,13 +50,12 @@ public static class ObservabilityExtensions
             });
         }
 
-        builder.Services.AddSingleton(telemetry);
         return builder;
     }
 
     public static IEndpointRouteBuilder MapUserObservability(this IEndpointRouteBuilder endpoints)
     {
-        var telemetry = endpoints.ServiceProvider.GetRequiredService<TelemetryOptions>();
+        var telemetry = endpoints.ServiceProvider.GetRequiredService<IOptions<TelemetryOptions>>().Value;
         endpoints.MapPrometheusScrapingEndpoint(telemetry.MetricsPath);
         return endpoints;
     }

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace UserSystem.Server.Observability;
 
 /// <summary>The <c>Telemetry</c> section.</summary>
@@ -9,8 +12,15 @@ public sealed class TelemetryOptions
     public const string StandardOtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     /// <summary>An OTLP/gRPC collector (e.g. <c>http://localhost:4317</c>); traces are exported only when this or the standard variable is set.</summary>
+    [Url]
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>The Prometheus scrape path on the HTTP port.</summary>
+    [Required]
+    [RegularExpression("^/.*", ErrorMessage = "The field {0} must start with '/' (e.g. /metrics).")]
     public string MetricsPath { get; set; } = "/metrics";
 }
+
+/// <summary>The <c>Telemetry</c> section's annotations, checked by generated code.</summary>
+[OptionsValidator]
+public sealed partial class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>;

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Security;
 
@@ -7,8 +7,7 @@ public static class RateLimitingExtensions
     /// <summary>The per-caller limiters the rate-limit and stream interceptors share, from the validated <c>RateLimit</c> section.</summary>
     public static IServiceCollection AddUserRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.SectionName);
         services.AddSingleton<CallerRateLimiters>();
         return services;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Security;
 
@@ -13,8 +14,7 @@ public static class SecurityExtensions
     /// </summary>
     public static IServiceCollection AddUserSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddValidatedOptions<AuthOptions>(configuration, AuthOptions.SectionName).ValidateWith<AuthOptions, AuthOptionsValidator>();
         services.AddHostedService<AuthModeStartupLog>();
 
         // Both schemes are registered; the validated mode picks the default when options are first read.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using UserSystem.Server.Hosting;
 using UserSystem.Server.Storage.Postgres;
 using UserSystem.Server.Storage.Sqlite;
 
@@ -9,11 +10,9 @@ public static class StorageServiceCollectionExtensions
     /// <summary>Registers the configured user store, its migrations at start and its options.</summary>
     public static IServiceCollection AddUserStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>()
-            .Bind(configuration.GetSection(StorageOptions.SectionName))
+        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.SectionName)
             .Configure(options => options.PostgresConnectionString = configuration.GetConnectionString(StorageProviders.Postgres))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+            .ValidateWith<StorageOptions, StorageOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IUserStore>(provider =>
         {

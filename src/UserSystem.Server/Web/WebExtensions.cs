@@ -2,6 +2,7 @@ using Google.Protobuf.Reflection;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Web;
 
@@ -13,8 +14,7 @@ public static class WebExtensions
     /// </summary>
     public static IServiceCollection AddUserWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebOptions>().Bind(configuration.GetSection(WebOptions.SectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        services.AddValidatedOptions<WebOptions>(configuration, WebOptions.SectionName).ValidateWith<WebOptions, WebOptionsValidator>();
 
         // Not services.AddGrpc(): a second call re-registers grpc-dotnet's default method binder,
         // which AddUserGrpc replaced with the strict one, and every gRPC method would be mapped twice.

@@ -3,7 +3,7 @@ using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Observability;
 
-/// <summary>A bad Telemetry setting stops the server before it starts, naming the setting.</summary>
+/// <summary>A bad Telemetry setting stops the server at start, naming the setting, like every other section.</summary>
 public sealed class TelemetryConfigurationTests
 {
     [Theory]
@@ -13,7 +13,7 @@ public sealed class TelemetryConfigurationTests
     {
         using var directory = new TempDirectory();
 
-        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() => ConfigurationValidationTests.BuildAndStartAsync(
+        var exception = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => ConfigurationValidationTests.BuildAndStartAsync(
             $"--Storage:Sqlite:Path={directory.File("users.db")}", "--Server:GrpcPort=0", "--Server:HttpPort=0", "--" + setting));
 
         Assert.Contains(key, exception.Message, StringComparison.Ordinal);

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+
+namespace UserSystem.Server.Hosting;
+
+/// <summary>
+/// The one way a configuration section becomes options: bound from its section, checked by its
+/// validators, and validated when the host starts so a bad setting stops the server at boot.
+/// </summary>
+public static class ValidatedOptionsExtensions
+{
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and validates it at start
+    /// with <typeparamref name="TAnnotations"/>, the <c>[OptionsValidator]</c> source-generated
+    /// validator of its data annotations. Chain <see cref="ValidateWith{TOptions, TValidator}"/> for
+    /// rules that span several settings.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TAnnotations>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+        where TAnnotations : class, IValidateOptions<TOptions>, new()
+    {
+        services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section, new TAnnotations()));
+        return services.AddValidatedOptions<TOptions>(configuration, section);
+    }
+
+    /// <summary>Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and validates it at start with the validators chained on.</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class =>
+        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+
+    /// <summary>Adds a hand-written validator, for a rule no single setting's annotation can state; its messages name the settings themselves.</summary>
+    public static OptionsBuilder<TOptions> ValidateWith<TOptions, TValidator>(this OptionsBuilder<TOptions> builder)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The generated validator reports <c>Member: message</c>; prefixing the section makes the line
+    /// name the key as it is configured (<c>Limits:MaxPageSize: ...</c>, environment <c>Limits__MaxPageSize</c>).
+    /// </summary>
+    private sealed class SectionValidator<TOptions>(string section, IValidateOptions<TOptions> annotations) : IValidateOptions<TOptions>
+        where TOptions : class
+    {
+        public ValidateOptionsResult Validate(string? name, TOptions options)
+        {
+            var result = annotations.Validate(name, options);
+            return result.Failed
+                ? ValidateOptionsResult.Fail(result.Failures.Select(failure => $"{section}:{failure}"))
+                : result;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Hosting;
+
+/// <summary>The server process itself: a bad configuration prints one line per bad setting and exits non-zero, without a stack trace.</summary>
+public sealed class ConfigurationErrorExitTests
+{
+    [Fact]
+    public async Task BadSettingsInThreeSections_PrintOneLineEach_AndExitWithTheConfigurationCode()
+    {
+        using var directory = new TempDirectory();
+
+        var (exitCode, output) = await RunServerAsync(
+            $"--Storage:Sqlite:Path={directory.File("users.db")}", "--Server:BindAddress=nowhere", "--Limits:MaxStreamDelaySeconds=-5", "--RateLimit:BurstLimit=-1").DefaultTimeout();
+
+        Assert.Equal(78, exitCode);
+        // Server is read while the host is built, the others when it starts: all are reported in one go.
+        Assert.Single(output, line => line.StartsWith("Configuration error: Server:BindAddress", StringComparison.Ordinal));
+        Assert.Single(output, line => line.StartsWith("Configuration error: Limits:MaxStreamDelaySeconds", StringComparison.Ordinal));
+        Assert.Single(output, line => line.StartsWith("Configuration error: RateLimit:BurstLimit", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
+    private static async Task<(int ExitCode, List<string> Output)> RunServerAsync(params string[] settings)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll"), "--environment=Testing", "--Auth:Mode=None", "--Server:GrpcPort=0", "--Server:HttpPort=0" }.Concat(settings))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var standardOutput = process.StandardOutput.ReadToEndAsync();
+        var standardError = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var lines = (await standardOutput + await standardError).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return (process.ExitCode, lines);
+    }
+}
