@@ -27,10 +27,10 @@ public sealed class MetricsEndpointTests
         var lines = text.Split('\n');
 
         Assert.True(response.IsSuccessStatusCode, text);
-        Assert.Contains("# TYPE rpc_server_duration_milliseconds histogram", lines);
-        Assert.Equal(1, CountOf(lines, "rpc_server_duration_milliseconds_count", "rpc_method=\"GetUser\"", "rpc_grpc_status_code=\"0\"", "rpc_service=\"user.UserService\"", "rpc_system=\"grpc\""));
-        Assert.Equal(1, CountOf(lines, "rpc_server_duration_milliseconds_count", "rpc_method=\"GetUser\"", "rpc_grpc_status_code=\"5\""));
-        Assert.Equal(1, CountOf(lines, "rpc_server_duration_milliseconds_count", "rpc_method=\"CreateUser\"", "rpc_grpc_status_code=\"0\""));
+        Assert.Contains("# TYPE rpc_server_call_duration_seconds histogram", lines);
+        Assert.Equal(1, CountOf(lines, "rpc_server_call_duration_seconds_count", "rpc_method=\"GetUser\"", "rpc_grpc_status_code=\"0\"", "rpc_service=\"user.UserService\"", "rpc_system=\"grpc\""));
+        Assert.Equal(1, CountOf(lines, "rpc_server_call_duration_seconds_count", "rpc_method=\"GetUser\"", "rpc_grpc_status_code=\"5\""));
+        Assert.Equal(1, CountOf(lines, "rpc_server_call_duration_seconds_count", "rpc_method=\"CreateUser\"", "rpc_grpc_status_code=\"0\""));
         Assert.Equal(1, CountOf(lines, "user_system_users_created_total"));
         Assert.Contains(lines, line => line.StartsWith("rpc_server_active_calls", StringComparison.Ordinal));
         // ASP.NET Core and runtime meters ride along.
@@ -52,7 +52,7 @@ public sealed class MetricsEndpointTests
         var lines = (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).DefaultTimeout()).Split('\n');
 
         Assert.Equal(1, CountOf(lines, "user_system_rate_limit_rejections_total", "rpc_method=\"ListUsers\"", "limit=\"rate\""));
-        Assert.Equal(1, CountOf(lines, "rpc_server_duration_milliseconds_count", "rpc_method=\"ListUsers\"", "rpc_grpc_status_code=\"8\""));
+        Assert.Equal(1, CountOf(lines, "rpc_server_call_duration_seconds_count", "rpc_method=\"ListUsers\"", "rpc_grpc_status_code=\"8\""));
     }
 
     // The sample value of the one series whose line starts with the metric name and has every label.
