@@ -15,7 +15,7 @@ namespace UserSystem.Server.Rpc;
 /// Every method needs an authenticated caller (class attribute); each names its policy.
 /// </summary>
 [Authorize]
-public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> limits) : UserService.UserServiceBase
+public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
 {
     private readonly LimitsOptions _limits = limits.Value;
 
@@ -183,6 +183,15 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         {
             await responseStream.WriteAsync(change.ToContract(), context.CancellationToken);
         }
+    }
+
+    [Authorize(Policy = AuthPolicies.Admin)]
+    public override async Task<GetUserStatsResponse> GetUserStats(GetUserStatsRequest request, ServerCallContext context)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var firstDay = UserStatsRequests.FirstDay(request, today);
+        var stats = await store.GetStatsAsync(firstDay, context.CancellationToken);
+        return stats.ToContract(firstDay, today);
     }
 
     private async Task<ListUsersResponse> ListUsersByTokenAsync(ListUsersRequest request, CancellationToken cancellationToken)

@@ -73,6 +73,13 @@ public interface IUserStore
     /// </summary>
     Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts by status and users created per UTC day from <paramref name="firstDay"/> on, with the
+    /// newest event's sequence, all from one snapshot. The daily counts read the index on the
+    /// creation time over those days only; nothing reads the events.
+    /// </summary>
+    Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken);
+
     /// <summary>Throws when the store cannot serve reads.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);
 }

@@ -26,6 +26,14 @@ public sealed class PostgresUserStoreContractTests : UserStoreContractTests
         return store;
     }
 
+    protected override async Task<IUserStore> OpenStoreAsync(TimeProvider time)
+    {
+        var store = new PostgresUserStore(_connectionString, time);
+        _stores.Add(store);
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
     [Fact]
     public async Task WaitForEvents_WakesUpWhenAnotherInstanceCommits()
     {

@@ -21,6 +21,14 @@ public sealed class SqliteUserStoreContractTests : UserStoreContractTests
         return store;
     }
 
+    protected override async Task<IUserStore> OpenStoreAsync(TimeProvider time)
+    {
+        var store = new SqliteUserStore(_directory.File("users.db"), time);
+        _stores.Add(store);
+        await store.InitializeAsync(CancellationToken.None);
+        return store;
+    }
+
     public override async Task DisposeAsync()
     {
         foreach (var store in _stores)

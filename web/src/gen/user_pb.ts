@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file user.proto.
  */
 export const file_user: GenFile = /*@__PURE__*/
-  fileDesc("Cgp1c2VyLnByb3RvEgR1c2VyIt8BCgRVc2VyEgoKAmlkGAEgASgFEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSCwoDYWdlGAQgASgFEg8KB2hvYmJpZXMYBSADKAkSIAoGc3RhdHVzGAYgASgOMhAudXNlci5Vc2VyU3RhdHVzEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgJIAEoCSJiChFDcmVhdGVVc2VyUmVxdWVzdBIMCgRuYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEgsKA2FnZRgDIAEoBRIPCgdob2JiaWVzGAQgAygJEhIKCnJlcXVlc3RfaWQYBSABKAkiegoSQ3JlYXRlVXNlclJlc3BvbnNlEhgKBHVzZXIYASABKAsyCi51c2VyLlVzZXISDwoHbWVzc2FnZRgCIAEoCRIVCg1jcmVhdGVkX2NvdW50GAMgASgFEiIKC2NyZWF0ZWRfaWRzGAQgAygLMg0udXNlci5JZFJhbmdlIiYKB0lkUmFuZ2USDQoFZmlyc3QYASABKAUSDAoEbGFzdBgCIAEoBSIcCg5HZXRVc2VyUmVxdWVzdBIKCgJpZBgBIAEoBSLBAQoQTGlzdFVzZXJzUmVxdWVzdBIMCgRwYWdlGAEgASgFEg0KBWxpbWl0GAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJEiwKDXN0YXR1c19maWx0ZXIYBSABKA4yEC51c2VyLlVzZXJTdGF0dXNIAIgBARIUCgxlbWFpbF9wcmVmaXgYBiABKAkSEwoLbmFtZV9wcmVmaXgYByABKAlCEAoOX3N0YXR1c19maWx0ZXIiZAoRTGlzdFVzZXJzUmVzcG9uc2USGQoFdXNlcnMYASADKAsyCi51c2VyLlVzZXISDQoFdG90YWwYAiABKAUSDAoEcGFnZRgDIAEoBRIXCg9uZXh0X3BhZ2VfdG9rZW4YBCABKAkiXgoRVXBkYXRlVXNlclJlcXVlc3QSGAoEdXNlchgBIAEoCzIKLnVzZXIuVXNlchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siUgoUU2V0VXNlclN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAUSIAoGc3RhdHVzGAIgASgOMhAudXNlci5Vc2VyU3RhdHVzEgwKBGV0YWcYAyABKAkiLQoRRGVsZXRlVXNlclJlcXVlc3QSCgoCaWQYASABKAUSDAoEZXRhZxgCIAEoCSIrChFXYXRjaFVzZXJzUmVxdWVzdBIWCg5zaW5jZV9ldmVudF9pZBgBIAEoAyK+AQoJVXNlckV2ZW50EhAKCGV2ZW50X2lkGAEgASgDEiEKBGtpbmQYAiABKA4yEy51c2VyLlVzZXJFdmVudEtpbmQSDwoHdXNlcl9pZBgDIAEoBRIYCgR1c2VyGAQgASgLMgoudXNlci5Vc2VyEg0KBWFjdG9yGAUgASgJEhIKCnJlcXVlc3RfaWQYBiABKAkSLgoKZXZlbnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoSU3RyZWFtVXNlcnNSZXF1ZXN0EhUKDWRlbGF5X3NlY29uZHMYASABKAUqNQoKVXNlclN0YXR1cxIMCghJTkFDVElWRRAAEgoKBkFDVElWRRABEg0KCVNVU1BFTkRFRBACKqsBCg1Vc2VyRXZlbnRLaW5kEh8KG1VTRVJfRVZFTlRfS0lORF9VTlNQRUNJRklFRBAAEhsKF1VTRVJfRVZFTlRfS0lORF9DUkVBVEVEEAESGwoXVVNFUl9FVkVOVF9LSU5EX1VQREFURUQQAhIiCh5VU0VSX0VWRU5UX0tJTkRfU1RBVFVTX0NIQU5HRUQQAxIbChdVU0VSX0VWRU5UX0tJTkRfREVMRVRFRBAEMqwGCgtVc2VyU2VydmljZRJVCgpDcmVhdGVVc2VyEhcudXNlci5DcmVhdGVVc2VyUmVxdWVzdBoYLnVzZXIuQ3JlYXRlVXNlclJlc3BvbnNlIhSC0+STAg46ASoiCS92MS91c2VycxJDCgdHZXRVc2VyEhQudXNlci5HZXRVc2VyUmVxdWVzdBoKLnVzZXIuVXNlciIWgtPkkwIQEg4vdjEvdXNlcnMve2lkfRJPCglMaXN0VXNlcnMSFi51c2VyLkxpc3RVc2Vyc1JlcXVlc3QaFy51c2VyLkxpc3RVc2Vyc1Jlc3BvbnNlIhGC0+STAgsSCS92MS91c2VycxJPCgtTdHJlYW1Vc2VycxIYLnVzZXIuU3RyZWFtVXNlcnNSZXF1ZXN0GgoudXNlci5Vc2VyIhiC0+STAhISEC92MS91c2VyczpzdHJlYW0wARJHChBDcmVhdGVCYXRjaFVzZXJzEhcudXNlci5DcmVhdGVVc2VyUmVxdWVzdBoYLnVzZXIuQ3JlYXRlVXNlclJlc3BvbnNlKAESOAoNQ2hhdFdpdGhVc2VycxIXLnVzZXIuQ3JlYXRlVXNlclJlcXVlc3QaCi51c2VyLlVzZXIoATABElQKClVwZGF0ZVVzZXISFy51c2VyLlVwZGF0ZVVzZXJSZXF1ZXN0GgoudXNlci5Vc2VyIiGC0+STAhs6BHVzZXIyEy92MS91c2Vycy97dXNlci5pZH0SXAoNU2V0VXNlclN0YXR1cxIaLnVzZXIuU2V0VXNlclN0YXR1c1JlcXVlc3QaCi51c2VyLlVzZXIiI4LT5JMCHToBKiIYL3YxL3VzZXJzL3tpZH06c2V0U3RhdHVzElUKCkRlbGV0ZVVzZXISFy51c2VyLkRlbGV0ZVVzZXJSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5IhaC0+STAhAqDi92MS91c2Vycy97aWR9ElEKCldhdGNoVXNlcnMSFy51c2VyLldhdGNoVXNlcnNSZXF1ZXN0Gg8udXNlci5Vc2VyRXZlbnQiF4LT5JMCERIPL3YxL3VzZXJzOndhdGNoMAFCKVoQZ3JwYy10dXRvcmlhbC9wYqoCFFVzZXJTeXN0ZW0uQ29udHJhY3RzYgZwcm90bzM", [file_google_api_annotations, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
+  fileDesc("Cgp1c2VyLnByb3RvEgR1c2VyIt8BCgRVc2VyEgoKAmlkGAEgASgFEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSCwoDYWdlGAQgASgFEg8KB2hvYmJpZXMYBSADKAkSIAoGc3RhdHVzGAYgASgOMhAudXNlci5Vc2VyU3RhdHVzEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDAoEZXRhZxgJIAEoCSJiChFDcmVhdGVVc2VyUmVxdWVzdBIMCgRuYW1lGAEgASgJEg0KBWVtYWlsGAIgASgJEgsKA2FnZRgDIAEoBRIPCgdob2JiaWVzGAQgAygJEhIKCnJlcXVlc3RfaWQYBSABKAkiegoSQ3JlYXRlVXNlclJlc3BvbnNlEhgKBHVzZXIYASABKAsyCi51c2VyLlVzZXISDwoHbWVzc2FnZRgCIAEoCRIVCg1jcmVhdGVkX2NvdW50GAMgASgFEiIKC2NyZWF0ZWRfaWRzGAQgAygLMg0udXNlci5JZFJhbmdlIiYKB0lkUmFuZ2USDQoFZmlyc3QYASABKAUSDAoEbGFzdBgCIAEoBSIcCg5HZXRVc2VyUmVxdWVzdBIKCgJpZBgBIAEoBSLBAQoQTGlzdFVzZXJzUmVxdWVzdBIMCgRwYWdlGAEgASgFEg0KBWxpbWl0GAIgASgFEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJEiwKDXN0YXR1c19maWx0ZXIYBSABKA4yEC51c2VyLlVzZXJTdGF0dXNIAIgBARIUCgxlbWFpbF9wcmVmaXgYBiABKAkSEwoLbmFtZV9wcmVmaXgYByABKAlCEAoOX3N0YXR1c19maWx0ZXIiZAoRTGlzdFVzZXJzUmVzcG9uc2USGQoFdXNlcnMYASADKAsyCi51c2VyLlVzZXISDQoFdG90YWwYAiABKAUSDAoEcGFnZRgDIAEoBRIXCg9uZXh0X3BhZ2VfdG9rZW4YBCABKAkiXgoRVXBkYXRlVXNlclJlcXVlc3QSGAoEdXNlchgBIAEoCzIKLnVzZXIuVXNlchIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siUgoUU2V0VXNlclN0YXR1c1JlcXVlc3QSCgoCaWQYASABKAUSIAoGc3RhdHVzGAIgASgOMhAudXNlci5Vc2VyU3RhdHVzEgwKBGV0YWcYAyABKAkiLQoRRGVsZXRlVXNlclJlcXVlc3QSCgoCaWQYASABKAUSDAoEZXRhZxgCIAEoCSIrChFXYXRjaFVzZXJzUmVxdWVzdBIWCg5zaW5jZV9ldmVudF9pZBgBIAEoAyK+AQoJVXNlckV2ZW50EhAKCGV2ZW50X2lkGAEgASgDEiEKBGtpbmQYAiABKA4yEy51c2VyLlVzZXJFdmVudEtpbmQSDwoHdXNlcl9pZBgDIAEoBRIYCgR1c2VyGAQgASgLMgoudXNlci5Vc2VyEg0KBWFjdG9yGAUgASgJEhIKCnJlcXVlc3RfaWQYBiABKAkSLgoKZXZlbnRfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiKwoSU3RyZWFtVXNlcnNSZXF1ZXN0EhUKDWRlbGF5X3NlY29uZHMYASABKAUiIwoTR2V0VXNlclN0YXRzUmVxdWVzdBIMCgRkYXlzGAEgASgFIkIKD1VzZXJTdGF0dXNDb3VudBIgCgZzdGF0dXMYASABKA4yEC51c2VyLlVzZXJTdGF0dXMSDQoFY291bnQYAiABKAMiLQoORGFpbHlVc2VyQ291bnQSDAoEZGF0ZRgBIAEoCRINCgVjb3VudBgCIAEoAyKZAQoUR2V0VXNlclN0YXRzUmVzcG9uc2USDQoFdG90YWwYASABKAMSLAoNc3RhdHVzX2NvdW50cxgCIAMoCzIVLnVzZXIuVXNlclN0YXR1c0NvdW50EisKDWRhaWx5X2NyZWF0ZWQYAyADKAsyFC51c2VyLkRhaWx5VXNlckNvdW50EhcKD2xhdGVzdF9ldmVudF9pZBgEIAEoAyo1CgpVc2VyU3RhdHVzEgwKCElOQUNUSVZFEAASCgoGQUNUSVZFEAESDQoJU1VTUEVOREVEEAIqqwEKDVVzZXJFdmVudEtpbmQSHwobVVNFUl9FVkVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASGwoXVVNFUl9FVkVOVF9LSU5EX0NSRUFURUQQARIbChdVU0VSX0VWRU5UX0tJTkRfVVBEQVRFRBACEiIKHlVTRVJfRVZFTlRfS0lORF9TVEFUVVNfQ0hBTkdFRBADEhsKF1VTRVJfRVZFTlRfS0lORF9ERUxFVEVEEAQyjAcKC1VzZXJTZXJ2aWNlElUKCkNyZWF0ZVVzZXISFy51c2VyLkNyZWF0ZVVzZXJSZXF1ZXN0GhgudXNlci5DcmVhdGVVc2VyUmVzcG9uc2UiFILT5JMCDjoBKiIJL3YxL3VzZXJzEkMKB0dldFVzZXISFC51c2VyLkdldFVzZXJSZXF1ZXN0GgoudXNlci5Vc2VyIhaC0+STAhASDi92MS91c2Vycy97aWR9Ek8KCUxpc3RVc2VycxIWLnVzZXIuTGlzdFVzZXJzUmVxdWVzdBoXLnVzZXIuTGlzdFVzZXJzUmVzcG9uc2UiEYLT5JMCCxIJL3YxL3VzZXJzEk8KC1N0cmVhbVVzZXJzEhgudXNlci5TdHJlYW1Vc2Vyc1JlcXVlc3QaCi51c2VyLlVzZXIiGILT5JMCEhIQL3YxL3VzZXJzOnN0cmVhbTABEkcKEENyZWF0ZUJhdGNoVXNlcnMSFy51c2VyLkNyZWF0ZVVzZXJSZXF1ZXN0GhgudXNlci5DcmVhdGVVc2VyUmVzcG9uc2UoARI4Cg1DaGF0V2l0aFVzZXJzEhcudXNlci5DcmVhdGVVc2VyUmVxdWVzdBoKLnVzZXIuVXNlcigBMAESVAoKVXBkYXRlVXNlchIXLnVzZXIuVXBkYXRlVXNlclJlcXVlc3QaCi51c2VyLlVzZXIiIYLT5JMCGzoEdXNlcjITL3YxL3VzZXJzL3t1c2VyLmlkfRJcCg1TZXRVc2VyU3RhdHVzEhoudXNlci5TZXRVc2VyU3RhdHVzUmVxdWVzdBoKLnVzZXIuVXNlciIjgtPkkwIdOgEqIhgvdjEvdXNlcnMve2lkfTpzZXRTdGF0dXMSVQoKRGVsZXRlVXNlchIXLnVzZXIuRGVsZXRlVXNlclJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkiFoLT5JMCECoOL3YxL3VzZXJzL3tpZH0SUQoKV2F0Y2hVc2VycxIXLnVzZXIuV2F0Y2hVc2Vyc1JlcXVlc3QaDy51c2VyLlVzZXJFdmVudCIXgtPkkwIREg8vdjEvdXNlcnM6d2F0Y2gwARJeCgxHZXRVc2VyU3RhdHMSGS51c2VyLkdldFVzZXJTdGF0c1JlcXVlc3QaGi51c2VyLkdldFVzZXJTdGF0c1Jlc3BvbnNlIheC0+STAhESDy92MS91c2VyczpzdGF0c0IpWhBncnBjLXR1dG9yaWFsL3BiqgIUVXNlclN5c3RlbS5Db250cmFjdHNiBnByb3RvMw", [file_google_api_annotations, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp]);
 
 /**
  * A user.
@@ -497,6 +497,122 @@ export const StreamUsersRequestSchema: GenMessage<StreamUsersRequest> = /*@__PUR
   messageDesc(file_user, 12);
 
 /**
+ * User-statistics request (admin only). `days`: how many UTC days of sign-ups
+ * to return, ending today; 0 means 30, more than 366 is capped to 366.
+ *
+ * @generated from message user.GetUserStatsRequest
+ */
+export type GetUserStatsRequest = Message<"user.GetUserStatsRequest"> & {
+  /**
+   * @generated from field: int32 days = 1;
+   */
+  days: number;
+};
+
+/**
+ * Describes the message user.GetUserStatsRequest.
+ * Use `create(GetUserStatsRequestSchema)` to create a new message.
+ */
+export const GetUserStatsRequestSchema: GenMessage<GetUserStatsRequest> = /*@__PURE__*/
+  messageDesc(file_user, 13);
+
+/**
+ * How many users have one status.
+ *
+ * @generated from message user.UserStatusCount
+ */
+export type UserStatusCount = Message<"user.UserStatusCount"> & {
+  /**
+   * @generated from field: user.UserStatus status = 1;
+   */
+  status: UserStatus;
+
+  /**
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message user.UserStatusCount.
+ * Use `create(UserStatusCountSchema)` to create a new message.
+ */
+export const UserStatusCountSchema: GenMessage<UserStatusCount> = /*@__PURE__*/
+  messageDesc(file_user, 14);
+
+/**
+ * How many of the stored users were created on one UTC day.
+ *
+ * @generated from message user.DailyUserCount
+ */
+export type DailyUserCount = Message<"user.DailyUserCount"> & {
+  /**
+   * The UTC day, as YYYY-MM-DD.
+   *
+   * @generated from field: string date = 1;
+   */
+  date: string;
+
+  /**
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message user.DailyUserCount.
+ * Use `create(DailyUserCountSchema)` to create a new message.
+ */
+export const DailyUserCountSchema: GenMessage<DailyUserCount> = /*@__PURE__*/
+  messageDesc(file_user, 15);
+
+/**
+ * User statistics, all read from one snapshot of the database.
+ *
+ * @generated from message user.GetUserStatsResponse
+ */
+export type GetUserStatsResponse = Message<"user.GetUserStatsResponse"> & {
+  /**
+   * Users stored now.
+   *
+   * @generated from field: int64 total = 1;
+   */
+  total: bigint;
+
+  /**
+   * One entry per status, every status listed (zero counts too), in enum order.
+   *
+   * @generated from field: repeated user.UserStatusCount status_counts = 2;
+   */
+  statusCounts: UserStatusCount[];
+
+  /**
+   * One entry per day, oldest first, ending today (UTC), zero days included.
+   * Counts the stored users by the day they were created: a deleted user no
+   * longer counts, so the days of all time add up to `total`.
+   *
+   * @generated from field: repeated user.DailyUserCount daily_created = 3;
+   */
+  dailyCreated: DailyUserCount[];
+
+  /**
+   * The newest event in the change feed when the statistics were read (0 if
+   * none): WatchUsers with since_event_id = latest_event_id follows every
+   * change after this snapshot, so a client can keep the numbers current.
+   *
+   * @generated from field: int64 latest_event_id = 4;
+   */
+  latestEventId: bigint;
+};
+
+/**
+ * Describes the message user.GetUserStatsResponse.
+ * Use `create(GetUserStatsResponseSchema)` to create a new message.
+ */
+export const GetUserStatsResponseSchema: GenMessage<GetUserStatsResponse> = /*@__PURE__*/
+  messageDesc(file_user, 16);
+
+/**
  * A user's status.
  *
  * @generated from enum user.UserStatus
@@ -664,6 +780,17 @@ export const UserService: GenService<{
     methodKind: "server_streaming";
     input: typeof WatchUsersRequestSchema;
     output: typeof UserEventSchema;
+  },
+  /**
+   * Statistics for operators: totals, counts by status, sign-ups per day.
+   * REST: GET /v1/users:stats?days=365.
+   *
+   * @generated from rpc user.UserService.GetUserStats
+   */
+  getUserStats: {
+    methodKind: "unary";
+    input: typeof GetUserStatsRequestSchema;
+    output: typeof GetUserStatsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_user, 0);

@@ -57,5 +57,10 @@ internal static class PostgresMigrations
             ALTER TABLE users ADD COLUMN last_xid xid8 NOT NULL DEFAULT '0';
             ALTER TABLE users ALTER COLUMN last_xid SET DEFAULT pg_current_xact_id();
             """),
+        (4, """
+            -- GetUserStats counts users per creation day over the last N days: a range scan of this
+            -- index instead of the whole table.
+            CREATE INDEX users_created_at ON users (created_at);
+            """),
     ];
 }

@@ -17,7 +17,7 @@ namespace UserSystem.Server.Storage.Postgres;
 /// <see cref="PostgresEventIds"/>, and watchers are woken after the commit by
 /// <see cref="PostgresChangeNotifier"/>.
 /// </remarks>
-public sealed class PostgresUserStore : IUserStore, IAsyncDisposable
+public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 {
     /// <summary>The channel every instance listens on; a notification means "re-read the events table".</summary>
     internal const string EventsChannel = PostgresChangeNotifier.Channel;

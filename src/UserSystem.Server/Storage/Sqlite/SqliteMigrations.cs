@@ -40,5 +40,10 @@ internal static class SqliteMigrations
                 version      INTEGER NOT NULL
             );
             """),
+        (3, """
+            -- GetUserStats counts users per creation day over the last N days: a range scan of this
+            -- index instead of the whole table.
+            CREATE INDEX users_created_at ON users (created_at);
+            """),
     ];
 }

@@ -8,7 +8,7 @@ namespace UserSystem.Server.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode with <c>synchronous = FULL</c>, so an
 /// acknowledged write survives a crash of the process or the machine.
 /// </summary>
-public sealed class SqliteUserStore : IUserStore, IAsyncDisposable
+public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
 {
     private const string OpenPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
     private readonly string _path;

@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using UserSystem.Server.Storage.Postgres;
+using UserSystem.Server.Storage.Sqlite;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Storage;
+
+/// <summary>
+/// The daily sign-up counts read the creation-time index over the asked days, not the whole
+/// users table: each engine's planner is asked about the store's own query.
+/// </summary>
+public sealed class UserStatsQueryPlanTests
+{
+    [Fact]
+    public async Task Sqlite_CreatedPerDay_SearchesTheCreationTimeIndex()
+    {
+        using var directory = new TempDirectory();
+        var store = new SqliteUserStore(directory.File("users.db"), TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
+        try
+        {
+            await using var connection = new SqliteConnection($"Data Source={directory.File("users.db")}");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "EXPLAIN QUERY PLAN " + SqliteUserStore.CreatedPerDaySql;
+            SqliteUserStore.AddCreatedPerDayParameters(command, new DateOnly(2026, 1, 1));
+            var plan = await ReadPlanAsync(command);
+
+            Assert.Contains("USING COVERING INDEX users_created_at (created_at>?)", plan, StringComparison.Ordinal);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    [Fact]
+    public async Task Postgres_CreatedPerDay_ScansOnlyTheIndexRangeOfTheAskedDays()
+    {
+        var server = await PostgresServer.GetAsync().DefaultTimeout();
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var store = new PostgresUserStore(connectionString, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // 20,000 users over about three years, then fresh statistics: the planner chooses by cost,
+        // and a month out of three years is worth an index scan only if the index is there and usable.
+        await using (var fill = new NpgsqlCommand("""
+            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
+            SELECT 'u' || i, i || '@example.com', i || '@EXAMPLE.COM', 30, '{}', 1,
+                   timestamptz '2024-01-01 00:00Z' + i * interval '80 minutes', now()
+            FROM generate_series(1, 20000) AS i;
+            ANALYZE users;
+            """, connection))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresUserStore.CreatedPerDaySql, connection)
+        {
+            Parameters = { PostgresUserStore.StartOf(new DateOnly(2026, 12, 1)) },
+        };
+        var plan = await ReadPlanAsync(explain);
+
+        Assert.Contains("users_created_at", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ReadPlanAsync(System.Data.Common.DbCommand command)
+    {
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            // SQLite: (id, parent, notused, detail); PostgreSQL: one text column per line.
+            lines.Add(reader.GetString(reader.FieldCount - 1));
+        }
+
+        return string.Join('\n', lines);
+    }
+}
