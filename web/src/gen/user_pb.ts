@@ -596,9 +596,11 @@ export type GetUserStatsResponse = Message<"user.GetUserStatsResponse"> & {
   dailyCreated: DailyUserCount[];
 
   /**
-   * The newest event in the change feed when the statistics were read (0 if
-   * none): WatchUsers with since_event_id = latest_event_id follows every
-   * change after this snapshot, so a client can keep the numbers current.
+   * The newest event of the change feed when the statistics were read (0 if
+   * none): WatchUsers with since_event_id = latest_event_id misses no change
+   * made after this snapshot, so a client can keep the numbers current. It may
+   * also repeat a few changes the numbers include (on PostgreSQL, writers that
+   * committed while an older one was still running): re-read rather than add.
    *
    * @generated from field: int64 latest_event_id = 4;
    */
