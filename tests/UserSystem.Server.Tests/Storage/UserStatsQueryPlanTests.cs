@@ -16,7 +16,7 @@ public sealed class UserStatsQueryPlanTests
     public async Task Sqlite_CreatedPerDay_SearchesTheCreationTimeIndex()
     {
         using var directory = new TempDirectory();
-        var store = new SqliteUserStore(directory.File("users.db"), TimeProvider.System);
+        await using var store = new SqliteUserStore(directory.File("users.db"), TimeProvider.System);
         await store.InitializeAsync(CancellationToken.None);
         try
         {
