@@ -31,6 +31,13 @@ public sealed class UserSystemClientOptions
     /// </summary>
     public Func<CancellationToken, ValueTask<string?>>? TokenProvider { get; set; }
 
+    /// <summary>
+    /// Allows a bearer token over <c>http://</c> (h2c) to an address that is not loopback. Off by
+    /// default: the token would cross the network in clear text. Turn it on only when something
+    /// else encrypts the path (e.g. a sidecar or a VPN) and say so where it is configured.
+    /// </summary>
+    public bool AllowTokenOverPlaintext { get; set; }
+
     /// <summary>Deadline for unary calls that set none (the seed's 5 s).</summary>
     public TimeSpan UnaryDeadline { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -44,6 +44,12 @@ public sealed class UserSystemClientOptionsValidator : IValidateOptions<UserSyst
             failures.Add("CaCertificatePath/ClientCertificatePath: TLS files need https:// addresses.");
         }
 
+        var exposed = addresses.Where(address => address.IsAbsoluteUri && address.Scheme == Uri.UriSchemeHttp && !IsLoopback(address)).ToArray();
+        if (options.TokenProvider is not null && !options.AllowTokenOverPlaintext && exposed.Length > 0)
+        {
+            failures.Add($"Addresses: a bearer token would be sent in clear text to {string.Join(", ", exposed.Select(address => address.Authority))}; use https:// (TLS), or set AllowTokenOverPlaintext if the path is encrypted otherwise.");
+        }
+
         if (options.UnaryDeadline <= TimeSpan.Zero || options.StreamDeadline <= TimeSpan.Zero)
         {
             failures.Add("UnaryDeadline and StreamDeadline must be positive.");
@@ -60,5 +66,12 @@ public sealed class UserSystemClientOptionsValidator : IValidateOptions<UserSyst
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>localhost, or a loopback IP literal (127.0.0.0/8, ::1): traffic that never leaves the machine.</summary>
+    public static bool IsLoopback(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.IsLoopback || (System.Net.IPAddress.TryParse(address.IdnHost, out var ip) && System.Net.IPAddress.IsLoopback(ip));
     }
 }

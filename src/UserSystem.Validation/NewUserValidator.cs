@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace UserSystem.Validation;
@@ -30,9 +32,9 @@ public static partial class NewUserValidator
         {
             violations.Add(new("name", $"must be at most {UserLimits.MaxNameLength} characters"));
         }
-        else if (name.Any(char.IsControl))
+        else if (HasControlOrFormat(name))
         {
-            violations.Add(new("name", "must not contain control characters"));
+            violations.Add(new("name", ControlOrFormatMessage));
         }
     }
 
@@ -67,7 +69,31 @@ public static partial class NewUserValidator
             {
                 violations.Add(new($"hobbies[{i}]", $"must be 1-{UserLimits.MaxHobbyLength} characters"));
             }
+            else if (HasControlOrFormat(hobbies[i]))
+            {
+                violations.Add(new($"hobbies[{i}]", ControlOrFormatMessage));
+            }
         }
+    }
+
+    private const string ControlOrFormatMessage = "must not contain control or format characters (Unicode Cc or Cf, e.g. NUL, ESC, bidi overrides, zero-width characters)";
+
+    /// <summary>
+    /// Control (Cc) and format (Cf) characters: terminal escapes, NUL, bidi overrides (U+202E),
+    /// zero-width joiners. Refused in what other people's screens, terminals and spreadsheets show.
+    /// </summary>
+    public static bool HasControlOrFormat(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Limits count Unicode scalar values, so a name in any script gets the same allowance.

@@ -57,7 +57,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
         };
         // Not Production (which refuses an open server); settings may still choose Auth:Mode=Jwt.
-        foreach (var argument in new[] { serverDll, $"--Server:GrpcPort={grpcPort}", $"--Server:HttpPort={httpPort}", $"--Storage:Sqlite:Path={databasePath}", "--environment=Testing", "--Auth:Mode=None" }
+        foreach (var argument in new[] { serverDll, $"--Server:GrpcPort={grpcPort}", $"--Server:HttpPort={httpPort}", $"--Storage:Sqlite:Path={databasePath}", "--environment=Development", "--Auth:Mode=None" }
             .Concat(settings.Select(setting => "--" + setting)))
         {
             start.ArgumentList.Add(argument);

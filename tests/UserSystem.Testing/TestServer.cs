@@ -47,9 +47,9 @@ public sealed class TestServer : IAsyncDisposable
             "--Server:HttpPort=0",
             $"--Storage:Sqlite:Path={databasePath}",
             "--Logging:LogLevel:Default=Warning",
-            // Not Production (which refuses an open server): tests that check authentication
+            // Development (the only environment that allows an open server): tests that check authentication
             // pass Auth:Mode=Jwt and a key; rate-limit tests pass small limits.
-            "--environment=Testing",
+            "--environment=Development",
             "--Auth:Mode=None",
             "--RateLimit:TokensPerPeriod=100000",
             "--RateLimit:BurstLimit=100000",

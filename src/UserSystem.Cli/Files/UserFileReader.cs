@@ -57,7 +57,8 @@ public static class UserFileReader
                 continue;
             }
 
-            yield return Checked(FromFields(line, fields[name], fields[email], age >= 0 ? fields[age] : null, hobbies >= 0 ? fields[hobbies] : null));
+            yield return Checked(FromFields(
+                line, CsvFormula.Restore(fields[name]), CsvFormula.Restore(fields[email]), age >= 0 ? fields[age] : null, hobbies >= 0 ? CsvFormula.Restore(fields[hobbies]) : null));
         }
     }
 

@@ -6,7 +6,8 @@ namespace UserSystem.Cli.Files;
 
 /// <summary>
 /// Writes users as CSV (a header row, hobbies joined by ';') or JSON Lines (the proto3 JSON of each
-/// user). Both read back with <see cref="UserFileReader"/>, which ignores the server-owned columns.
+/// user). CSV cells that a spreadsheet would run as a formula are neutralized (<see cref="CsvFormula"/>).
+/// Both read back with <see cref="UserFileReader"/>, which ignores the server-owned columns.
 /// </summary>
 public sealed class UserFileWriter(TextWriter writer, UserFileFormat format)
 {
@@ -33,10 +34,10 @@ public sealed class UserFileWriter(TextWriter writer, UserFileFormat format)
         string[] fields =
         [
             user.Id.ToString(CultureInfo.InvariantCulture),
-            user.Name,
-            user.Email,
+            CsvFormula.Neutralize(user.Name),
+            CsvFormula.Neutralize(user.Email),
             user.Age.ToString(CultureInfo.InvariantCulture),
-            string.Join(';', user.Hobbies),
+            CsvFormula.Neutralize(string.Join(';', user.Hobbies)),
             user.Status.ToString().ToUpperInvariant(),
             user.CreateTime?.ToDateTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
             user.UpdateTime?.ToDateTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,

@@ -44,6 +44,7 @@ public sealed class CliSession : IAsyncDisposable
             options.ClientCertificatePath = settings.CertPath;
             options.ClientKeyPath = settings.KeyPath;
             options.UseToken(settings.Token);
+            options.AllowTokenOverPlaintext = settings.AllowInsecureToken;
         });
         _services = services.BuildServiceProvider();
     }
@@ -83,7 +84,8 @@ public sealed class CliSession : IAsyncDisposable
         }
         catch (Microsoft.Extensions.Options.OptionsValidationException exception)
         {
-            throw new UsageException(string.Join(" ", exception.Failures), exception);
+            // The library names its option; here the same choice is the --insecure-token flag.
+            throw new UsageException(string.Join(" ", exception.Failures).Replace("set AllowTokenOverPlaintext", "pass --insecure-token", StringComparison.Ordinal), exception);
         }
     }
 

@@ -9,4 +9,5 @@ public sealed record CliSettings(
     string? KeyPath,
     OutputFormat Output,
     TimeSpan? Timeout,
-    bool Verbose);
+    bool Verbose,
+    bool AllowInsecureToken = false);

@@ -30,7 +30,8 @@ public static partial class ErrorFormatter
             line.Append(" [is the server running at ").AppendJoin(", ", addresses).Append("?]");
         }
 
-        return line.ToString();
+        // The message can quote what a caller sent; never let it drive the terminal.
+        return Output.TerminalText.Neutralize(line.ToString());
     }
 
     /// <summary>The canonical name (NOT_FOUND), as gRPC documentation and other languages print it.</summary>

@@ -25,6 +25,12 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<bool> InsecureToken { get; } = new("--insecure-token")
+    {
+        Description = "Send --token over http:// to a non-loopback address anyway (clear text!) [env: USERS_INSECURE_TOKEN=1]",
+        Recursive = true,
+    };
+
     public Option<string> Ca { get; } = new("--ca")
     {
         Description = "PEM file of the CA that signed the server certificate (https addresses) [env: USERS_CA]",
@@ -65,7 +71,7 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
-    public IEnumerable<Option> All => [Address, Token, Ca, Cert, Key, Output, Timeout, Verbose];
+    public IEnumerable<Option> All => [Address, Token, InsecureToken, Ca, Cert, Key, Output, Timeout, Verbose];
 
     /// <summary>The effective settings: command line first, then the environment, then defaults.</summary>
     public CliSettings Read(ParseResult parse, Func<string, string?> environment)
@@ -81,7 +87,8 @@ public sealed class GlobalOptions
             parse.GetValue(Key) ?? environment("USERS_KEY"),
             parse.GetValue(Output) ?? ParseEnvironment(environment("USERS_OUTPUT"), "USERS_OUTPUT", text => (OutputFormat?)Enum.Parse<OutputFormat>(text, ignoreCase: true)) ?? OutputFormat.Table,
             ToTimeout(parse.GetValue(Timeout) ?? ParseEnvironment(environment("USERS_TIMEOUT"), "USERS_TIMEOUT", text => (double?)double.Parse(text, CultureInfo.InvariantCulture))),
-            parse.GetValue(Verbose));
+            parse.GetValue(Verbose),
+            parse.GetValue(InsecureToken) || environment("USERS_INSECURE_TOKEN") is "1" or "true");
     }
 
     private static Uri ParseAddress(string value)

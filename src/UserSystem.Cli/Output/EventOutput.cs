@@ -11,7 +11,7 @@ public static class EventOutput
         ArgumentNullException.ThrowIfNull(userEvent);
         var time = userEvent.EventTime?.ToDateTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) ?? "-";
         var user = userEvent.User is { } changed ? UserOutput.Line(changed).TrimStart() : userEvent.UserId.ToString(CultureInfo.InvariantCulture);
-        return string.Create(CultureInfo.InvariantCulture, $"#{userEvent.EventId,-5} {time}  {KindName(userEvent.Kind),-14} by {userEvent.Actor,-12} {user}").TrimEnd();
+        return string.Create(CultureInfo.InvariantCulture, $"#{userEvent.EventId,-5} {time}  {KindName(userEvent.Kind),-14} by {TerminalText.Neutralize(userEvent.Actor),-12} {user}").TrimEnd();
     }
 
     /// <summary>The proto enum value's name without its USER_EVENT_KIND_ prefix, as the JSON output spells it.</summary>

@@ -49,13 +49,14 @@ public static class UserOutput
         return string.Create(CultureInfo.InvariantCulture, $"{cells[0],6}  {cells[1],-24} {cells[2],-32} {cells[3],3}  {cells[5],-9} {cells[4]}").TrimEnd();
     }
 
+    // Server text is neutralized here, so the table and the one-line forms never print a raw escape.
     private static string[] Row(User user) =>
     [
         user.Id.ToString(CultureInfo.InvariantCulture),
-        user.Name,
-        user.Email,
+        TerminalText.Neutralize(user.Name),
+        TerminalText.Neutralize(user.Email),
         user.Age.ToString(CultureInfo.InvariantCulture),
-        string.Join(", ", user.Hobbies),
+        TerminalText.Neutralize(string.Join(", ", user.Hobbies)),
         user.Status.ToString().ToUpperInvariant(),
     ];
 }

@@ -25,6 +25,13 @@ public sealed class ServerOptions
     [Range(1, 300)]
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Says that a TLS-terminating proxy or service mesh is the only way to reach this server, so
+    /// <c>Auth:Mode=Jwt</c> may bind beyond loopback without <see cref="Tls"/>. Without TLS or this
+    /// setting such a server refuses to start: bearer tokens would cross the network in clear text.
+    /// </summary>
+    public bool BehindTlsProxy { get; set; }
+
     /// <summary>TLS and mutual TLS for both endpoints; off (h2c and plain HTTP) unless a certificate is set.</summary>
     public TlsOptions Tls { get; set; } = new();
 }

@@ -134,7 +134,9 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
     {
         var changes = UserUpdateRequests.ToValidChanges(request);
         var current = await store.FindAsync(request.User.Id, context.CancellationToken);
-        context.GetCaller().EnsureSelfOrAdmin(request.User.Id, current?.Email);
+        var caller = context.GetCaller();
+        caller.EnsureSelfOrAdmin(request.User.Id, current?.Email);
+        caller.EnsureMayChangeSelf(current, changes);
         var user = await store.UpdateAsync(
             request.User.Id, changes, Etags.ExpectedVersion(request.User.Etag), context.GetChangeContext(), context.CancellationToken);
         return user.ToContract();

@@ -3,7 +3,7 @@ namespace UserSystem.Server.Security;
 /// <summary>How callers prove who they are.</summary>
 public enum AuthMode
 {
-    /// <summary>No authentication: every caller is treated as a local admin. Loopback and non-Production only.</summary>
+    /// <summary>No authentication: every caller is treated as a local admin. Development environment, loopback binding and loopback Host names only.</summary>
     None,
 
     /// <summary>A JWT bearer token on every call (HS256 development key or an OIDC authority).</summary>
@@ -30,6 +30,16 @@ public sealed class JwtAuthOptions
     /// <summary>Base64 HS256 key (e.g. <c>openssl rand -base64 32</c>); used to validate and to mint development tokens.</summary>
     public string? SigningKey { get; set; }
 
+    /// <summary>
+    /// More base64 HS256 keys that are also accepted (not used to mint), so keys rotate with
+    /// overlap: put the new key in <see cref="SigningKey"/>, keep the old one here until the
+    /// tokens it signed have expired, then remove it.
+    /// </summary>
+    public IList<string> SigningKeys { get; } = [];
+
+    /// <summary>The longest lifetime (exp minus iat) a token may have; longer ones are refused.</summary>
+    public int MaxTokenLifetimeMinutes { get; set; } = 1440;
+
     /// <summary>The <c>iss</c> expected of (and written into) HS256 tokens.</summary>
     public string Issuer { get; set; } = "user-system";
 
@@ -39,13 +49,23 @@ public sealed class JwtAuthOptions
     /// <summary>An OIDC issuer URL; its discovery document supplies the signing keys and issuer.</summary>
     public string? Authority { get; set; }
 
-    /// <summary>Off only for a local identity provider over plain HTTP.</summary>
+    /// <summary>Off only for a local identity provider over plain HTTP; refused in Production.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>The claim holding roles; identity providers differ (<c>role</c>, <c>roles</c>, ...).</summary>
     public string RoleClaim { get; set; } = CallerClaims.Role;
 
-    public bool UsesSigningKey => !string.IsNullOrWhiteSpace(SigningKey);
+    /// <summary>
+    /// The claim holding the id of the caller's own user (<c>uid</c> unless the identity provider
+    /// names it otherwise). When present it must be a positive id, or the token is refused.
+    /// </summary>
+    public string UserIdClaim { get; set; } = CallerClaims.UserId;
 
-    public byte[] SigningKeyBytes() => Convert.FromBase64String(SigningKey ?? string.Empty);
+    public bool UsesSigningKey => AllSigningKeys.Any();
+
+    /// <summary>Every accepted key: <see cref="SigningKey"/> first, then <see cref="SigningKeys"/>.</summary>
+    public IEnumerable<string> AllSigningKeys => new[] { SigningKey }.Concat(SigningKeys).Where(key => !string.IsNullOrWhiteSpace(key))!;
+
+    /// <summary>The key that mints development tokens: <see cref="SigningKey"/>, else the first of <see cref="SigningKeys"/>.</summary>
+    public byte[] SigningKeyBytes() => Convert.FromBase64String(AllSigningKeys.FirstOrDefault() ?? string.Empty);
 }

@@ -28,10 +28,17 @@ public static class CallerContextExtensions
             return Caller.Anonymous;
         }
 
-        var userId = int.TryParse(principal.FindFirstValue(CallerClaims.UserId), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
-            ? id
-            : (int?)null;
+        // A present but invalid uid never reaches here: UserBinding refuses the token.
+        var userId = TryParseUserId(principal.FindFirstValue(CallerClaims.UserId));
         var roles = principal.FindAll(identity.RoleClaimType).Select(claim => claim.Value).ToHashSet(StringComparer.Ordinal);
-        return new Caller(principal.FindFirstValue(CallerClaims.Subject), userId, principal.FindFirstValue(CallerClaims.Email), roles);
+        var email = IsTrue(principal.FindFirstValue(CallerClaims.EmailVerified)) ? principal.FindFirstValue(CallerClaims.Email) : null;
+        return new Caller(principal.FindFirstValue(CallerClaims.Subject), userId, email, roles);
     }
+
+    /// <summary>A user id as a token carries it: a positive whole number (JSON number or string).</summary>
+    public static int? TryParseUserId(string? value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+
+    // A JSON true arrives as "true" (ClaimValueTypes.Boolean); some providers send the string "true".
+    private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 }

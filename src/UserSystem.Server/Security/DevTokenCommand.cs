@@ -62,7 +62,7 @@ public static class DevTokenCommand
 
         try
         {
-            output.WriteLine(DevTokenMinter.Mint(jwt, new DevTokenRequest(subject, userId, email, roles, TimeSpan.FromMinutes(minutes))));
+            output.WriteLine(DevTokenMinter.Mint(jwt, new DevTokenRequest(subject, userId, email, roles, TimeSpan.FromMinutes(minutes), EmailVerified: email is not null)));
             return 0;
         }
         catch (FormatException)

@@ -4,8 +4,11 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace UserSystem.Server.Security;
 
-/// <summary>What a development token says about its bearer.</summary>
-public sealed record DevTokenRequest(string Subject, int? UserId, string? Email, IReadOnlyList<string> Roles, TimeSpan Lifetime);
+/// <summary>
+/// What a development token says about its bearer. <paramref name="EmailVerified"/> writes
+/// <c>email_verified: true</c>, without which the email never binds the bearer to a user.
+/// </summary>
+public sealed record DevTokenRequest(string Subject, int? UserId, string? Email, IReadOnlyList<string> Roles, TimeSpan Lifetime, bool EmailVerified = false);
 
 /// <summary>Mints HS256 tokens the server accepts, from the configured development signing key.</summary>
 public static class DevTokenMinter
@@ -22,6 +25,10 @@ public static class DevTokenMinter
         if (request.Email is { } email)
         {
             claims.Add(new Claim(CallerClaims.Email, email));
+            if (request.EmailVerified)
+            {
+                claims.Add(new Claim(CallerClaims.EmailVerified, "true", ClaimValueTypes.Boolean));
+            }
         }
 
         claims.AddRange(request.Roles.Select(role => new Claim(jwt.RoleClaim, role)));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using UserSystem.Server.Hosting;
@@ -8,6 +9,9 @@ namespace UserSystem.Server.Security;
 
 public static class SecurityExtensions
 {
+    /// <summary>The Host names <c>Auth:Mode=None</c> answers (any port); every other Host gets 400.</summary>
+    public static readonly IReadOnlyList<string> LoopbackHostNames = ["localhost", "127.0.0.1", "[::1]"];
+
     /// <summary>
     /// ASP.NET Core authentication (JWT bearer, or the open loopback mode) and the authorization
     /// policies of <see cref="AuthPolicies"/>, configured from the validated <c>Auth</c> section.
@@ -17,21 +21,34 @@ public static class SecurityExtensions
         services.AddValidatedOptions<AuthOptions>(configuration, AuthOptions.SectionName).ValidateWith<AuthOptions, AuthOptionsValidator>();
         services.AddHostedService<AuthModeStartupLog>();
 
-        // Both schemes are registered; the validated mode picks the default when options are first read.
-        services.AddAuthentication()
-            .AddJwtBearer()
-            .AddScheme<AuthenticationSchemeOptions, OpenModeAuthenticationHandler>(OpenModeAuthenticationHandler.SchemeName, _ => { });
-        services.AddOptions<AuthenticationOptions>().Configure<IOptions<AuthOptions>>((authentication, auth) =>
-            authentication.DefaultScheme = auth.Value.Mode == AuthMode.Jwt ? JwtBearerDefaults.AuthenticationScheme : OpenModeAuthenticationHandler.SchemeName);
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((bearer, auth) =>
-            ConfigureBearer(bearer, auth.Value.Jwt));
+        // The open scheme exists only when Auth:Mode=None is configured (read raw here: schemes are
+        // registered before options are validated, and a bad mode fails validation at start anyway).
+        var openMode = Enum.TryParse<AuthMode>(configuration[$"{AuthOptions.SectionName}:{nameof(AuthOptions.Mode)}"], ignoreCase: true, out var mode) && mode == AuthMode.None;
+        var authentication = services.AddAuthentication(openMode ? OpenModeAuthenticationHandler.SchemeName : JwtBearerDefaults.AuthenticationScheme);
+        if (openMode)
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, OpenModeAuthenticationHandler>(OpenModeAuthenticationHandler.SchemeName, _ => { });
+            // DNS rebinding: a web page on evil.example whose name resolves to 127.0.0.1 must not
+            // reach the open server through the visitor's browser, so only loopback names are answered.
+            services.PostConfigure<HostFilteringOptions>(hosts =>
+            {
+                hosts.AllowedHosts = [.. LoopbackHostNames];
+                hosts.AllowEmptyHosts = false;
+                hosts.IncludeFailureMessage = true;
+            });
+        }
+        else
+        {
+            authentication.AddJwtBearer();
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((bearer, auth) =>
+                ConfigureBearer(bearer, auth.Value.Jwt));
+        }
 
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(CallerClaims.AdminRole))
             .AddPolicy(AuthPolicies.SelfOrAdmin, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
-                context.User.IsInRole(CallerClaims.AdminRole) ||
-                context.User.HasClaim(claim => claim.Type is CallerClaims.UserId or CallerClaims.Email)));
+                context.User.IsInRole(CallerClaims.AdminRole) || CallerContextExtensions.FromPrincipal(context.User).IsBoundToUser));
         return services;
     }
 
@@ -56,10 +73,12 @@ public static class SecurityExtensions
             RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromSeconds(30),
         };
+        bearer.Events = new JwtBearerEvents { OnTokenValidated = context => TokenRules.OnTokenValidated(context, jwt) };
         if (jwt.UsesSigningKey)
         {
             bearer.TokenValidationParameters.ValidIssuer = jwt.Issuer;
-            bearer.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(jwt.SigningKeyBytes());
+            // Every configured key validates (rotation with overlap); tokens without a kid try each.
+            bearer.TokenValidationParameters.IssuerSigningKeys = [.. jwt.AllSigningKeys.Select(key => new SymmetricSecurityKey(Convert.FromBase64String(key)))];
             bearer.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
         }
         else

@@ -30,13 +30,14 @@ public static class WebExtensions
     }
 
     /// <summary>
-    /// The HTTP port's middleware: the gRPC-port guard, JSON bodies for REST refusals, CORS,
+    /// The HTTP port's middleware: browser security headers, the gRPC-port guard, JSON bodies for REST refusals, CORS,
     /// gRPC-Web (unary and server streaming, HTTP/1.1 included) for every gRPC service, and the
     /// console's static files. Call it before authentication and authorization: CORS must answer
     /// a preflight (which carries no token) before authorization would refuse it.
     /// </summary>
     public static WebApplication UseUserWeb(this WebApplication app)
     {
+        app.UseMiddleware<BrowserSecurityHeaders>();
         app.UseMiddleware<GrpcPortGuard>();
         app.UseMiddleware<RestRefusalBody>();
         app.UseCors();

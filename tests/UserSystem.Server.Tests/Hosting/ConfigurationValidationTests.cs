@@ -46,8 +46,8 @@ public sealed class ConfigurationValidationTests
     // Some settings are read while the host is built, others when it starts: both count as start.
     internal static async Task BuildAndStartAsync(params string[] args)
     {
-        // Outside Production with auth off, so only the setting under test can fail the start.
-        await using var app = UserSystemServer.Build(["--environment=Testing", "--Auth:Mode=None", .. args]);
+        // Development with auth off, so only the setting under test can fail the start.
+        await using var app = UserSystemServer.Build(["--environment=Development", "--Auth:Mode=None", .. args]);
         await app.StartAsync().DefaultTimeout();
         await app.StopAsync().DefaultTimeout();
     }

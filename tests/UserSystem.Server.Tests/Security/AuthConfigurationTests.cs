@@ -13,7 +13,7 @@ public sealed class AuthConfigurationTests
     {
         var exception = await StartFailsAsync("--environment=Production", "--Auth:Mode=None");
 
-        Assert.Contains("Auth:Mode=None is refused in the Production environment", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Auth:Mode=None is allowed only in the Development environment", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -15,8 +15,12 @@ public sealed class Tokens
     /// <summary>The settings that switch a test server to JWT authentication with this key.</summary>
     public string[] ServerSettings => ["Auth:Mode=Jwt", $"Auth:Jwt:SigningKey={SigningKey}"];
 
+    /// <summary>A token for <paramref name="subject"/>; an <paramref name="email"/> is marked verified unless told otherwise.</summary>
     public string Mint(string subject, int? userId = null, string? email = null, TimeSpan? lifetime = null, params string[] roles) =>
-        DevTokenMinter.Mint(new JwtAuthOptions { SigningKey = SigningKey }, new DevTokenRequest(subject, userId, email, roles, lifetime ?? TimeSpan.FromMinutes(5)));
+        Mint(subject, userId, email, emailVerified: true, lifetime, roles);
+
+    public string Mint(string subject, int? userId, string? email, bool emailVerified, TimeSpan? lifetime = null, params string[] roles) =>
+        DevTokenMinter.Mint(new JwtAuthOptions { SigningKey = SigningKey }, new DevTokenRequest(subject, userId, email, roles, lifetime ?? TimeSpan.FromMinutes(5), emailVerified));
 
     public string Admin(string subject = "admin") => Mint(subject, roles: CallerClaims.AdminRole);
 
