@@ -1,29 +1,27 @@
-using System.Text;
-
 namespace UserSystem.Validation;
 
 /// <summary>
 /// The one canonical form of an email, used both for uniqueness (the stored email key) and for
-/// binding a token's verified email to a user: trimmed, Unicode NFKC (so decomposed "é" and the
-/// precomposed one, or full-width "ａ" and "a", are the same address), then upper-cased with the
-/// invariant culture's simple case mapping (case-insensitive, locale-independent), then NFKC
-/// again so the result is stable. ASCII addresses get the same key as before this form existed.
+/// binding a token's verified email to a user: the address trimmed and upper-cased (ASCII case
+/// folding; culture-independent). It is sound because only ASCII addresses are valid
+/// (<see cref="IsAscii"/>): Unicode has several spellings of the same text (decomposed "e" +
+/// U+0301 next to "é", full-width "ａ" next to "a") and lookalikes from other scripts, and the
+/// server, which runs without ICU (invariant globalization), cannot normalize them. So such
+/// forms are refused at registration and never bind a token; an internationalized domain is
+/// written in its ASCII <c>xn--</c> form.
 /// </summary>
 public static class EmailKeys
 {
     public static string For(string email)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var trimmed = email.Trim();
-        try
-        {
-            return trimmed.Normalize(NormalizationForm.FormKC).ToUpperInvariant().Normalize(NormalizationForm.FormKC);
-        }
-        catch (ArgumentException)
-        {
-            // Ill-formed UTF-16 (a lone surrogate) cannot be normalized; validation refuses such
-            // emails, and as a key it simply matches nothing valid.
-            return trimmed.ToUpperInvariant();
-        }
+        return email.Trim().ToUpperInvariant();
+    }
+
+    /// <summary>Whether the address is in the only form the server accepts and binds: printable ASCII.</summary>
+    public static bool IsAscii(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        return email.All(c => c is > ' ' and < '\u007f');
     }
 }

@@ -48,6 +48,10 @@ public static partial class NewUserValidator
         {
             violations.Add(new("email", $"must be at most {UserLimits.MaxEmailLength} characters"));
         }
+        else if (!EmailKeys.IsAscii(email))
+        {
+            violations.Add(new("email", "must be ASCII (write an internationalized domain in its xn-- form): other Unicode forms of an address cannot be told apart reliably"));
+        }
         else if (!EmailSyntax().IsMatch(email) || email.IndexOf('@', StringComparison.Ordinal) > UserLimits.MaxEmailLocalPartLength)
         {
             violations.Add(new("email", "is not a valid email address"));

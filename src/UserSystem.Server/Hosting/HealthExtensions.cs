@@ -1,4 +1,5 @@
-using UserSystem.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace UserSystem.Server.Hosting;
 
@@ -6,10 +7,14 @@ public static class HealthExtensions
 {
     public const string HealthPath = "/healthz";
 
-    /// <summary>Health checks backed by a real storage read, served as grpc.health.v1.Health and <c>/healthz</c>.</summary>
+    /// <summary>Health checks backed by a real storage read (cached briefly, <see cref="CachedStorageHealthCheck"/>), served as grpc.health.v1.Health and <c>/healthz</c>.</summary>
     public static IServiceCollection AddUserHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        // One cached instance: a check registered by type would be created anew for every probe.
+        services.AddSingleton<CachedStorageHealthCheck>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "storage", provider => provider.GetRequiredService<CachedStorageHealthCheck>(), failureStatus: null, tags: null));
         services.AddGrpcHealthChecks(options =>
         {
             // "" is the whole server; "user.UserService" is the service, both backed by storage.

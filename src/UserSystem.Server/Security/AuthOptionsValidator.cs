@@ -84,7 +84,7 @@ public sealed class AuthOptionsValidator(IHostEnvironment environment, IConfigur
 
         if (jwt.UsesSigningKey && !jwt.AllSigningKeys.All(HasStrongKey))
         {
-            failures.Add($"Auth:Jwt:SigningKey and every Auth:Jwt:SigningKeys entry must be base64 and at least {JwtAuthOptions.MinSigningKeyBytes} bytes long (e.g. `openssl rand -base64 32`).");
+            failures.Add($"Auth:Jwt:SigningKey must be base64 and at least {JwtAuthOptions.MinSigningKeyBytes} bytes long (e.g. `openssl rand -base64 32`); so must every Auth:Jwt:SigningKeys entry.");
         }
 
         if (hasAuthority && !Uri.TryCreate(jwt.Authority, UriKind.Absolute, out _))

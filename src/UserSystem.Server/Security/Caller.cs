@@ -23,5 +23,5 @@ public sealed record Caller(string? Subject, int? UserId, string? Email, IReadOn
     /// <summary>Whether the caller is the owner of the user with this id and email (null when unknown).</summary>
     public bool Owns(int userId, string? userEmail) =>
         UserId == userId ||
-        (UserId is null && Email is not null && userEmail is not null && EmailKeys.For(Email) == EmailKeys.For(userEmail));
+        (UserId is null && Email is not null && userEmail is not null && EmailKeys.IsAscii(Email) && EmailKeys.For(Email) == EmailKeys.For(userEmail));
 }

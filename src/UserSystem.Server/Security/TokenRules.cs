@@ -26,6 +26,16 @@ internal static class TokenRules
             return Task.CompletedTask;
         }
 
+        var custom = !string.Equals(jwt.UserIdClaim, CallerClaims.UserId, StringComparison.Ordinal);
+        if (custom)
+        {
+            // With another claim configured, a "uid" in the token means something else: never an id here.
+            foreach (var other in identity.FindAll(CallerClaims.UserId).ToList())
+            {
+                identity.RemoveClaim(other);
+            }
+        }
+
         var claims = identity.FindAll(jwt.UserIdClaim).ToList();
         if (claims.Count == 0)
         {
@@ -38,13 +48,8 @@ internal static class TokenRules
             return Task.CompletedTask;
         }
 
-        if (!string.Equals(jwt.UserIdClaim, CallerClaims.UserId, StringComparison.Ordinal))
+        if (custom)
         {
-            foreach (var other in identity.FindAll(CallerClaims.UserId).ToList())
-            {
-                identity.RemoveClaim(other);
-            }
-
             identity.AddClaim(new Claim(CallerClaims.UserId, userId.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32));
         }
 

@@ -30,7 +30,7 @@ public static class WebExtensions
     }
 
     /// <summary>
-    /// The HTTP port's middleware: browser security headers, the gRPC-port guard, JSON bodies for REST refusals, CORS,
+    /// The HTTP port's middleware: browser security headers, the gRPC-port guard, body caps, JSON bodies for REST refusals, CORS,
     /// gRPC-Web (unary and server streaming, HTTP/1.1 included) for every gRPC service, and the
     /// console's static files. Call it before authentication and authorization: CORS must answer
     /// a preflight (which carries no token) before authorization would refuse it.
@@ -39,6 +39,7 @@ public static class WebExtensions
     {
         app.UseMiddleware<BrowserSecurityHeaders>();
         app.UseMiddleware<GrpcPortGuard>();
+        app.UseMiddleware<RequestBodyLimit>();
         app.UseMiddleware<RestRefusalBody>();
         app.UseCors();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

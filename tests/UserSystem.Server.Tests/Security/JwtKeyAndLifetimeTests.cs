@@ -76,7 +76,7 @@ public sealed class JwtConfigurationTests
     private static readonly string ValidKey = Convert.ToBase64String(new byte[32]);
 
     [Theory]
-    [InlineData("--Auth:Jwt:SigningKeys:0=c2hvcnQ=", "every Auth:Jwt:SigningKeys entry must be base64 and at least 32 bytes")]
+    [InlineData("--Auth:Jwt:SigningKeys:0=c2hvcnQ=", "at least 32 bytes long (e.g. `openssl rand -base64 32`); so must every Auth:Jwt:SigningKeys entry")]
     [InlineData("--Auth:Jwt:MaxTokenLifetimeMinutes=0", "Auth:Jwt:MaxTokenLifetimeMinutes must be between 1 and")]
     [InlineData("--Auth:Jwt:UserIdClaim= ", "Auth:Jwt:UserIdClaim must name the claim")]
     public async Task BadJwtSetting_RefusesToStart(string setting, string message)
