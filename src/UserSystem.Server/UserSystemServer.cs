@@ -21,9 +21,9 @@ public static class UserSystemServer
             .AddUserSecurity(builder.Configuration)
             .AddUserRateLimiting(builder.Configuration)
             .AddUserStorage(builder.Configuration)
-            .AddUserGrpc()
             .AddUserHealth()
             .AddUserWeb(builder.Configuration);
+        builder.Services.AddUserGrpc().AddUserJsonTranscoding();
 
         var app = builder.Build();
         ValidateOptions(app);

@@ -1,5 +1,7 @@
+using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.Options;
+using UserSystem.Contracts;
 using UserSystem.Server.Rpc.Binding;
 using UserSystem.Server.Rpc.Interceptors;
 using UserSystem.Server.Hosting;
@@ -8,10 +10,13 @@ namespace UserSystem.Server.Rpc;
 
 public static class GrpcExtensions
 {
-    /// <summary>Registers gRPC with the interceptor pipeline, strict request parsing, message limits and reflection.</summary>
-    public static IServiceCollection AddUserGrpc(this IServiceCollection services)
+    /// <summary>
+    /// Registers gRPC with the interceptor pipeline, strict request parsing, message limits and
+    /// reflection. Returns grpc-dotnet's builder, so JSON transcoding chains on it.
+    /// </summary>
+    public static IGrpcServerBuilder AddUserGrpc(this IServiceCollection services)
     {
-        services.AddGrpc(options =>
+        var grpc = services.AddGrpc(options =>
         {
             // Outermost first. Metadata assigns the request id everything else logs; the log scope
             // puts it and the caller on every line of the call; logging and metrics see the final
@@ -35,26 +40,19 @@ public static class GrpcExtensions
         });
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
-        UseStrictParsing(services);
+
+        // One instance, bound once by the strict provider (Rpc/Binding); its dependencies are singletons too.
+        services.AddSingleton<UserGrpcService>();
+        services.AddSingleton<IServiceMethodProvider<UserGrpcService>>(provider =>
+            new StrictParsingServiceMethodProvider<UserGrpcService>(provider, UserService.BindService));
         services.AddGrpcReflection();
-        return services;
+        return grpc;
     }
 
     public static IEndpointRouteBuilder MapUserGrpc(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGrpcService<UserGrpcService>();
+        endpoints.MapGrpcService<UserGrpcService>().PreferStrictParsing();
         endpoints.MapGrpcReflectionService();
         return endpoints;
-    }
-
-    // Swap grpc-dotnet's binder for ours, which differs only in how request bytes are parsed.
-    private static void UseStrictParsing(IServiceCollection services)
-    {
-        var defaultBinder = services.SingleOrDefault(descriptor =>
-            descriptor.ServiceType == typeof(IServiceMethodProvider<>) &&
-            descriptor.ImplementationType?.Name == "BinderServiceMethodProvider`1")
-            ?? throw new InvalidOperationException("grpc-dotnet's BinderServiceMethodProvider was not found; strict request parsing cannot be installed.");
-        services.Remove(defaultBinder);
-        services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(StrictParsingServiceMethodProvider<>));
     }
 }

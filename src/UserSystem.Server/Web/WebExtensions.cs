@@ -1,4 +1,5 @@
 using Google.Protobuf.Reflection;
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -9,19 +10,19 @@ namespace UserSystem.Server.Web;
 public static class WebExtensions
 {
     /// <summary>
-    /// REST/JSON transcoding of the <c>google.api.http</c> routes, CORS for other origins, and the
-    /// <c>Web</c> options. The transcoded calls run through the same gRPC interceptors.
+    /// REST/JSON transcoding of the <c>google.api.http</c> routes, chained on <c>AddUserGrpc</c>.
+    /// The transcoded calls run through the same gRPC interceptors.
     /// </summary>
-    public static IServiceCollection AddUserWeb(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddValidatedOptions<WebOptions>(configuration, WebOptions.SectionName).ValidateWith<WebOptions, WebOptionsValidator>();
-
-        // Not services.AddGrpc(): a second call re-registers grpc-dotnet's default method binder,
-        // which AddUserGrpc replaced with the strict one, and every gRPC method would be mapped twice.
-        new GrpcServicesBuilder(services).AddJsonTranscoding(options =>
+    public static IGrpcServerBuilder AddUserJsonTranscoding(this IGrpcServerBuilder grpc) =>
+        grpc.AddJsonTranscoding(options =>
             // google.rpc.Status details are Any: the JSON error body can show a BadRequest's field
             // violations (or any other standard detail) only for types in this registry.
             options.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
+
+    /// <summary>CORS for other origins and the <c>Web</c> options.</summary>
+    public static IServiceCollection AddUserWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<WebOptions>(configuration, WebOptions.SectionName).ValidateWith<WebOptions, WebOptionsValidator>();
 
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<WebOptions>>((cors, web) =>

@@ -1,44 +1,43 @@
-using System.Reflection;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 
 namespace UserSystem.Server.Rpc.Binding;
 
-/// <summary>Receives the generated <c>BindService</c> calls and registers each method with a strict request marshaller.</summary>
-internal sealed class StrictParsingServiceBinder<TService>(ServiceMethodProviderContext<TService> context, Type declaringType)
-    : ServiceBinderBase
+/// <summary>
+/// Receives the generated <c>BindService</c> calls and adds each method with a strict request
+/// marshaller, the handler the generated code passes, and the endpoint metadata grpc-dotnet would
+/// give it (the service's then the method's attributes, so <c>[Authorize]</c> policies apply).
+/// </summary>
+internal sealed class StrictParsingServiceBinder<TService>(ServiceMethodProviderContext<TService> context) : ServiceBinderBase
     where TService : class
 {
     public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
     {
-        var (invoker, metadata) = CreateModel<UnaryServerMethod<TService, TRequest, TResponse>>(
-            method.Name, typeof(TRequest), typeof(ServerCallContext));
-        context.AddUnaryMethod(Strict(method), metadata, invoker);
+        ArgumentNullException.ThrowIfNull(handler);
+        context.AddUnaryMethod(Strict(method), Metadata(handler), (_, request, call) => handler(request, call));
     }
 
     public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler)
     {
-        var (invoker, metadata) = CreateModel<ClientStreamingServerMethod<TService, TRequest, TResponse>>(
-            method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(ServerCallContext));
-        context.AddClientStreamingMethod(Strict(method), metadata, invoker);
+        ArgumentNullException.ThrowIfNull(handler);
+        context.AddClientStreamingMethod(Strict(method), Metadata(handler), (_, requests, call) => handler(requests, call));
     }
 
     public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler)
     {
-        var (invoker, metadata) = CreateModel<ServerStreamingServerMethod<TService, TRequest, TResponse>>(
-            method.Name, typeof(TRequest), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
-        context.AddServerStreamingMethod(Strict(method), metadata, invoker);
+        ArgumentNullException.ThrowIfNull(handler);
+        context.AddServerStreamingMethod(Strict(method), Metadata(handler), (_, request, responses, call) => handler(request, responses, call));
     }
 
     public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler)
     {
-        var (invoker, metadata) = CreateModel<DuplexStreamingServerMethod<TService, TRequest, TResponse>>(
-            method.Name, typeof(IAsyncStreamReader<TRequest>), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext));
-        context.AddDuplexStreamingMethod(Strict(method), metadata, invoker);
+        ArgumentNullException.ThrowIfNull(handler);
+        context.AddDuplexStreamingMethod(Strict(method), Metadata(handler), (_, requests, responses, call) => handler(requests, responses, call));
     }
 
-    private static Method<TRequest, TResponse> Strict<TRequest, TResponse>(Method<TRequest, TResponse> method)
+    /// <summary>The same method with a request marshaller that turns a parse failure into <c>INVALID_ARGUMENT</c>.</summary>
+    internal static Method<TRequest, TResponse> Strict<TRequest, TResponse>(Method<TRequest, TResponse> method)
     {
         var inner = method.RequestMarshaller;
         var strict = new Marshaller<TRequest>(inner.ContextualSerializer, deserializationContext =>
@@ -56,37 +55,14 @@ internal sealed class StrictParsingServiceBinder<TService>(ServiceMethodProvider
         return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, strict, method.ResponseMarshaller);
     }
 
-    // The same model grpc-dotnet builds: an open delegate to the service's override, and the
-    // class then method attributes as endpoint metadata (so [Authorize] and friends keep working).
-    private (TDelegate Invoker, List<object> Metadata) CreateModel<TDelegate>(string methodName, params Type[] parameters)
-        where TDelegate : Delegate
-    {
-        var handler = FindOverride(methodName, parameters)
-            ?? throw new InvalidOperationException($"Could not find '{methodName}' on {typeof(TService)}.");
-        var metadata = new List<object>();
-        metadata.AddRange(typeof(TService).GetCustomAttributes(inherit: true));
-        metadata.AddRange(handler.GetCustomAttributes(inherit: true));
-        metadata.Add(new HttpMethodMetadata(["POST"], acceptCorsPreflight: true));
-        return ((TDelegate)Delegate.CreateDelegate(typeof(TDelegate), handler), metadata);
-    }
-
-    private MethodInfo? FindOverride(string methodName, Type[] parameters)
-    {
-        for (var type = typeof(TService); type is not null; type = type.BaseType)
-        {
-            var candidate = type.GetMethod(methodName, BindingFlags.Public | BindingFlags.Instance, parameters);
-            if (candidate is null)
-            {
-                return null;
-            }
-
-            // A method that hides (rather than overrides) the generated one is not the handler.
-            if (candidate.IsVirtual && candidate.GetBaseDefinition().DeclaringType == declaringType)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    // The generated code passes the handler as a delegate to the service's override, so its
+    // attributes are those of the method that runs. Service attributes first, method attributes
+    // last: the later ones take precedence, as in grpc-dotnet.
+    private static List<object> Metadata(Delegate handler) =>
+    [
+        .. typeof(TService).GetCustomAttributes(inherit: true),
+        .. handler.Method.GetCustomAttributes(inherit: true),
+        new HttpMethodMetadata(["POST"], acceptCorsPreflight: true),
+        StrictParsingMetadata.Instance,
+    ];
 }
