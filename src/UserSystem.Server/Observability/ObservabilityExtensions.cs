@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -17,6 +18,14 @@ public static class ObservabilityExtensions
     {
         builder.Services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(builder.Configuration, TelemetryOptions.SectionName);
         builder.Services.AddSingleton<UserSystemMetrics>();
+        // The health gauge and the feed lag: each measured in the background, read by the scrape.
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(1);
+            options.Period = TimeSpan.FromSeconds(10);
+        });
+        builder.Services.AddHostedService<FeedLagMonitor>();
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("user-system", serviceVersion: Rpc.Interceptors.RequestMetadataInterceptor.ServerVersion))
             .WithMetrics(metrics => metrics

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace UserSystem.Server.Observability;
 
@@ -16,6 +17,8 @@ public sealed class UserSystemMetrics
     private readonly UpDownCounter<long> _activeCalls;
     private readonly Counter<long> _usersCreated;
     private readonly Counter<long> _rateLimited;
+    private volatile IReadOnlyList<KeyValuePair<string, HealthStatus>> _health = [];
+    private double _feedLagSeconds;
 
     public UserSystemMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +30,15 @@ public sealed class UserSystemMetrics
         _activeCalls = meter.CreateUpDownCounter<long>("rpc.server.active_calls", unit: "{call}", description: "gRPC calls in flight.");
         _usersCreated = meter.CreateCounter<long>("user_system.users.created", unit: "{user}", description: "Users created by any RPC.");
         _rateLimited = meter.CreateCounter<long>("user_system.rate_limit.rejections", unit: "{call}", description: "Calls refused with RESOURCE_EXHAUSTED by a per-caller limit.");
+        meter.CreateObservableGauge(
+            "user_system.health.status",
+            () => _health.Select(check => new Measurement<int>((int)check.Value, new KeyValuePair<string, object?>("check", check.Key))),
+            description: "The last health check result by check: 2 healthy, 1 degraded, 0 unhealthy (as /healthz and grpc.health.v1 answer).");
+        meter.CreateObservableGauge(
+            "user_system.feed.lag",
+            () => Volatile.Read(ref _feedLagSeconds),
+            unit: "s",
+            description: "How long the change feed has been behind the newest committed event: 0 when it has delivered everything.");
     }
 
     public void CallStarted(string method) => _activeCalls.Add(1, MethodTags(method));
@@ -46,6 +58,12 @@ public sealed class UserSystemMetrics
             _usersCreated.Add(count);
         }
     }
+
+    /// <summary>The results of the last health check run, one per check.</summary>
+    public void HealthReported(HealthReport report) =>
+        _health = [.. report.Entries.Select(entry => KeyValuePair.Create(entry.Key, entry.Value.Status))];
+
+    public void FeedLag(TimeSpan lag) => Volatile.Write(ref _feedLagSeconds, lag.TotalSeconds);
 
     /// <summary><paramref name="limit"/> says which limit refused the call (<c>rate</c> or <c>concurrent_streams</c>).</summary>
     public void RateLimited(string method, string limit)

@@ -80,6 +80,12 @@ public interface IUserStore
     /// </summary>
     Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The newest committed event's sequence (0 when none), even one the feed does not deliver yet;
+    /// the feed-lag metric compares it with what the feed delivered.
+    /// </summary>
+    Task<long> GetNewestEventSequenceAsync(CancellationToken cancellationToken);
+
     /// <summary>Throws when the store cannot serve reads.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);
 }
