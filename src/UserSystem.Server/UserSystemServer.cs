@@ -12,7 +12,9 @@ namespace UserSystem.Server;
 /// <summary>The whole server's composition, shared by <c>Program</c> and the tests.</summary>
 public static class UserSystemServer
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line arguments (configuration, <c>--Section:Key=value</c>).</param>
+    /// <param name="configure">Runs after the server's own registrations (tests add probes here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddServerHosting();
@@ -25,9 +27,12 @@ public static class UserSystemServer
             .AddUserWeb(builder.Configuration);
         builder.Services.AddUserGrpc().AddUserJsonTranscoding();
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         ValidateOptions(app);
-        // Web first: CORS must answer preflights before authorization refuses them (no token).
+        // Request context first, so every answer (a refusal included) has its headers and log scope;
+        // then web: CORS must answer preflights before authorization refuses them (no token).
+        app.UseRequestContext();
         app.UseUserWeb();
         app.UseUserSecurity();
         app.MapUserGrpc();

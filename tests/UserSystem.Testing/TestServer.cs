@@ -37,7 +37,11 @@ public sealed class TestServer : IAsyncDisposable
     public UserService.UserServiceClient Client => new(CreateChannel());
 
     /// <summary>Starts a server; <paramref name="settings"/> are configuration overrides (<c>Section:Key=value</c>).</summary>
-    public static async Task<TestServer> StartAsync(string? databasePath = null, params string[] settings)
+    public static Task<TestServer> StartAsync(string? databasePath = null, params string[] settings) =>
+        StartAsync(configure: null, databasePath, settings);
+
+    /// <summary>As <see cref="StartAsync(string?, string[])"/>, with <paramref name="configure"/> run after the server's own registrations.</summary>
+    public static async Task<TestServer> StartAsync(Action<WebApplicationBuilder>? configure, string? databasePath, params string[] settings)
     {
         var ownedDirectory = databasePath is null ? new TempDirectory() : null;
         databasePath ??= ownedDirectory!.File("users.db");
@@ -56,7 +60,7 @@ public sealed class TestServer : IAsyncDisposable
             "--RateLimit:MaxConcurrentStreams=1000",
             .. settings.Select(setting => "--" + setting),
         ];
-        var app = UserSystemServer.Build(args);
+        var app = UserSystemServer.Build(args, configure);
         var server = new TestServer(app, databasePath, ownedDirectory);
         await app.StartAsync().DefaultTimeout();
         // Kestrel reports bound addresses in the order the endpoints were configured: gRPC, then HTTP.

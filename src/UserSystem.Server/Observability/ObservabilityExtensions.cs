@@ -27,7 +27,7 @@ public static class ObservabilityExtensions
         });
         builder.Services.AddHostedService<FeedLagMonitor>();
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("user-system", serviceVersion: Rpc.Interceptors.RequestMetadataInterceptor.ServerVersion))
+            .ConfigureResource(resource => resource.AddService("user-system", serviceVersion: RequestContext.ServerVersion))
             .WithMetrics(metrics => metrics
                 .AddMeter(UserSystemMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()

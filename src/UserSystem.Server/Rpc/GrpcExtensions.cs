@@ -18,25 +18,17 @@ public static class GrpcExtensions
     {
         var grpc = services.AddGrpc(options =>
         {
-            // Outermost first. Metadata assigns the request id everything else logs; the log scope
-            // puts it and the caller on every line of the call; logging and metrics see the final
-            // status, including limit rejections; the limits refuse a call before any work (rate
-            // first: a refused call must not hold a stream slot); audit
-            // records the actor and outcome of calls that got through; error mapping turns domain
-            // errors and crashes into statuses; stream shutdown and stream duration sit innermost
-            // so their statuses pass through unchanged; the batch size check wraps the request stream.
-            // Authentication and [Authorize] run before all of these, in ASP.NET Core middleware.
-            options.Interceptors.Add<RequestMetadataInterceptor>();
-            options.Interceptors.Add<LogScopeInterceptor>();
-            options.Interceptors.Add<CallLoggingInterceptor>();
-            options.Interceptors.Add<MetricsInterceptor>();
-            options.Interceptors.Add<RateLimitInterceptor>();
-            options.Interceptors.Add<StreamConcurrencyInterceptor>();
-            options.Interceptors.Add<AuditInterceptor>();
+            // Outermost first. Ahead of all of these, in ASP.NET Core middleware: the request
+            // context (request id, version header, log scope), then authentication and [Authorize].
+            // The observer sees every final status, limit rejections included, and writes the call's
+            // log line, audit line and metrics; the caller limits refuse a call before any work;
+            // error mapping turns domain errors and crashes into statuses; stream lifetime sits
+            // innermost so its statuses pass through unchanged. The batch cap is enforced where
+            // batch items are read and numbered (UserRequestValidation.ReadValidNewUsersAsync).
+            options.Interceptors.Add<CallObserverInterceptor>();
+            options.Interceptors.Add<CallerLimitsInterceptor>();
             options.Interceptors.Add<ErrorMappingInterceptor>();
-            options.Interceptors.Add<StreamShutdownInterceptor>();
-            options.Interceptors.Add<StreamDurationInterceptor>();
-            options.Interceptors.Add<BatchSizeInterceptor>();
+            options.Interceptors.Add<StreamLifetimeInterceptor>();
         });
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);

@@ -1,15 +1,11 @@
 using Grpc.Core;
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Rpc;
 
-/// <summary>Per-call values the pipeline shares through <see cref="ServerCallContext.UserState"/>.</summary>
+/// <summary>Per-call values the pipeline shares.</summary>
 public static class ServerCallContextExtensions
 {
-    private const string RequestIdKey = "user-system:request-id";
-
-    public static string GetRequestId(this ServerCallContext context) =>
-        context.UserState.TryGetValue(RequestIdKey, out var value) && value is string id ? id : "-";
-
-    internal static void SetRequestId(this ServerCallContext context, string requestId) =>
-        context.UserState[RequestIdKey] = requestId;
+    /// <summary>The request id <see cref="RequestContextMiddleware"/> assigned.</summary>
+    public static string GetRequestId(this ServerCallContext context) => RequestContext.RequestIdOf(context.GetHttpContext());
 }

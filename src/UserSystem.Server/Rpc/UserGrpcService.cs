@@ -108,7 +108,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
     [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<CreateUserResponse> CreateBatchUsers(IAsyncStreamReader<CreateUserRequest> requestStream, ServerCallContext context)
     {
-        var result = await store.CreateBatchAsync(requestStream.ReadValidNewUsersAsync(context.CancellationToken), context.GetChangeContext(), context.CancellationToken);
+        var result = await store.CreateBatchAsync(requestStream.ReadValidNewUsersAsync(_limits.MaxBatchSize, context.CancellationToken), context.GetChangeContext(), context.CancellationToken);
         return new CreateUserResponse
         {
             Message = $"{result.Count} users created",

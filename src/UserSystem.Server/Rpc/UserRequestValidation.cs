@@ -32,15 +32,25 @@ public static class UserRequestValidation
             : throw InvalidInputException.ForField("request_id", $"must be at most {MaxLength} printable ASCII characters without spaces");
     }
 
-    /// <summary>Validates each streamed request as it arrives, numbering items from 1.</summary>
+    /// <summary>
+    /// Validates each streamed request as it arrives, numbering items from 1; an item past
+    /// <paramref name="maxItems"/> (<c>Limits:MaxBatchSize</c>) fails the batch like an invalid one,
+    /// inside the store's read, so an all-or-nothing batch stores nothing.
+    /// </summary>
     public static async IAsyncEnumerable<NewUser> ReadValidNewUsersAsync(
         this IAsyncStreamReader<Contract.CreateUserRequest> requests,
+        int maxItems,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var position = 0;
         while (await requests.MoveNext(cancellationToken))
         {
-            yield return ToValidNewUser(requests.Current, ++position);
+            if (++position > maxItems)
+            {
+                throw InvalidInputException.ForField("batch", $"holds more than the maximum of {maxItems} items per call (Limits:MaxBatchSize); nothing was stored, split it into smaller batches");
+            }
+
+            yield return ToValidNewUser(requests.Current, position);
         }
     }
 }

@@ -16,17 +16,10 @@ internal sealed class AuditingAuthorizationResultHandler(ILogger<AuditingAuthori
     {
         if (authorizeResult.Challenged || authorizeResult.Forbidden)
         {
-            var requestId = CallerRequestId(context) ?? context.TraceIdentifier;
+            var requestId = Hosting.RequestContext.RequestIdOf(context);
             SecurityLog.Refused(logger, CallerContextExtensions.FromPrincipal(context.User).Actor, context.Request.Path, authorizeResult.Forbidden ? "forbidden" : "unauthenticated", requestId);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
-    }
-
-    // The caller's id only when it is short printable ASCII, as RequestMetadataInterceptor accepts it.
-    private static string? CallerRequestId(HttpContext context)
-    {
-        var value = context.Request.Headers["x-request-id"].FirstOrDefault() ?? context.Request.Headers["request-id"].FirstOrDefault();
-        return value is { Length: > 0 and <= 128 } && value.All(c => c is > ' ' and < '\u007f') ? value : null;
     }
 }

@@ -1,0 +1,41 @@
+using Grpc.Core;
+
+namespace UserSystem.Server.Rpc.Interceptors;
+
+/// <summary>
+/// The per-call lines, each in its own category so sampling can treat them apart: the
+/// call-finished line (1000) and the audit line (4100 for changes and for any call that did not
+/// succeed, 4102 for a successful read). See the README's Observability section.
+/// </summary>
+internal static partial class CallLog
+{
+    public const string CallsCategory = "UserSystem.Server.Calls";
+    public const string AuditCategory = "UserSystem.Server.Audit";
+
+    private const string Service = "/user.UserService/";
+
+    public static void Finished(ILogger logger, string method, StatusCode status, double elapsedMilliseconds, string requestId) =>
+        CallFinished(logger, method, status, elapsedMilliseconds, requestId);
+
+    public static void Audit(ILogger logger, string actor, string method, StatusCode status, string requestId)
+    {
+        if (status == StatusCode.OK && IsRead(method))
+        {
+            ReadAudited(logger, actor, method, status, requestId);
+        }
+        else
+        {
+            AuditLog.Call(logger, actor, method, status, requestId);
+        }
+    }
+
+    // Reads change nothing; every other method of the service changes users.
+    private static bool IsRead(string method) =>
+        method.StartsWith(Service, StringComparison.Ordinal) && method.AsSpan(Service.Length) is "GetUser" or "ListUsers" or "StreamUsers" or "WatchUsers";
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "gRPC {Method} finished with {StatusCode} in {ElapsedMilliseconds:0.0} ms (request id {RequestId})")]
+    private static partial void CallFinished(ILogger logger, string method, StatusCode statusCode, double elapsedMilliseconds, string requestId);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "audit: {Actor} called {Method}: {Outcome} (request id {RequestId})")]
+    private static partial void ReadAudited(ILogger logger, string actor, string method, StatusCode outcome, string requestId);
+}

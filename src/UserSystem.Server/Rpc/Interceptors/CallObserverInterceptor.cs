@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using UserSystem.Contracts;
+using UserSystem.Server.Diagnostics;
+using UserSystem.Server.Observability;
+using UserSystem.Server.Security;
+
+namespace UserSystem.Server.Rpc.Interceptors;
+
+/// <summary>
+/// Observes each call once and reports its final status three ways: the call-finished log line,
+/// the audit line (who, what, outcome, request id; emails and tokens never) and the metrics
+/// (duration, calls in flight, users created from <c>created_count</c> or one per
+/// <c>ChatWithUsers</c> reply). Outermost interceptor, so it sees limit rejections too.
+/// </summary>
+public sealed class CallObserverInterceptor(UserSystemMetrics metrics, ILoggerFactory loggers) : Interceptor
+{
+    private const string ChatWithUsersMethod = "/user.UserService/ChatWithUsers";
+
+    // Health probes and reflection change nothing and would drown the audit trail.
+    private const string AuditedServicePrefix = "/user.";
+
+    private readonly ILogger _calls = loggers.CreateLogger(CallLog.CallsCategory);
+    private readonly ILogger _audit = loggers.CreateLogger(CallLog.AuditCategory);
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, () => continuation(request, context));
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, () => continuation(requestStream, context));
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, async () =>
+        {
+            await continuation(request, responseStream, context);
+            return true;
+        });
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        ObserveAsync(context, async () =>
+        {
+            var writer = context.Method == ChatWithUsersMethod ? new CreatedUsersWriter<TResponse>(responseStream, metrics) : responseStream;
+            await continuation(requestStream, writer, context);
+            return true;
+        });
+
+    private async Task<TResult> ObserveAsync<TResult>(ServerCallContext context, Func<Task<TResult>> call)
+    {
+        CallTrace.Mark(context.GetHttpContext(), CallTrace.CallObserver);
+        var method = context.Method;
+        var started = Stopwatch.GetTimestamp();
+        metrics.CallStarted(method);
+        var status = StatusCode.Unknown;
+        try
+        {
+            var result = await call();
+            status = StatusCode.OK;
+            if (result is CreateUserResponse created)
+            {
+                metrics.UsersCreated(created.CreatedCount);
+            }
+
+            return result;
+        }
+        catch (RpcException exception)
+        {
+            status = exception.StatusCode;
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            status = StatusCode.Cancelled;
+            throw;
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.CallEnded(method, status, elapsed);
+            CallLog.Finished(_calls, method, status, elapsed.TotalMilliseconds, context.GetRequestId());
+            if (method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal))
+            {
+                CallLog.Audit(_audit, context.GetCaller().Actor, method, status, context.GetRequestId());
+            }
+        }
+    }
+
+    private sealed class CreatedUsersWriter<T>(IServerStreamWriter<T> inner, UserSystemMetrics metrics) : IServerStreamWriter<T>
+    {
+        public WriteOptions? WriteOptions
+        {
+            get => inner.WriteOptions;
+            set => inner.WriteOptions = value;
+        }
+
+        public async Task WriteAsync(T message)
+        {
+            await inner.WriteAsync(message);
+            metrics.UsersCreated(1);
+        }
+
+        public async Task WriteAsync(T message, CancellationToken cancellationToken)
+        {
+            await inner.WriteAsync(message, cancellationToken);
+            metrics.UsersCreated(1);
+        }
+    }
+}
