@@ -1,6 +1,8 @@
-// The live view's feed: WatchUsers over gRPC-Web (server streaming). It replays the change
-// history and then follows new changes; after a dropped connection it resumes from the last
-// event it saw, so nothing is missed or shown twice.
+// The live view's feed: WatchUsers over gRPC-Web (server streaming). It starts "from now" (no
+// replay of the history: the users table shows the present) and follows new changes; after a
+// dropped connection it resumes from the last event it saw, so nothing is missed or shown twice.
+// Should that event no longer be kept (OUT_OF_RANGE), it starts from now again.
+import { Code, ConnectError } from "@connectrpc/connect";
 import { UserEventKind, type UserEvent } from "./gen/user_pb";
 import { isCancel, type UserClient } from "./api";
 
@@ -22,13 +24,17 @@ export function startLive(
     while (!abort.signal.aborted) {
       try {
         onState(true, "live");
-        for await (const event of client.watchUsers({ sinceEventId: lastEventId }, { signal: abort.signal })) {
+        const request = lastEventId === 0n ? { fromNow: true } : { sinceEventId: lastEventId };
+        for await (const event of client.watchUsers(request, { signal: abort.signal })) {
           lastEventId = event.eventId;
           onEvent(event);
         }
       } catch (error) {
         if (isCancel(error) || abort.signal.aborted) {
           return;
+        }
+        if (error instanceof ConnectError && error.code === Code.OutOfRange) {
+          lastEventId = 0n;
         }
       }
       onState(false, "reconnecting");

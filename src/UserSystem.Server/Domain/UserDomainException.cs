@@ -46,3 +46,18 @@ public sealed class StaleEtagException(int id)
 {
     public int Id { get; } = id;
 }
+
+/// <summary>
+/// A watcher asked to resume after an event that is no longer kept (the event history is
+/// bounded, see <c>Storage:Events</c>): events it has not seen are gone, so it must rebuild its
+/// view from ListUsers and watch from now.
+/// </summary>
+public sealed class EventHistoryPrunedException(long afterSequence, long prunedThrough) : UserDomainException(
+    $"Events up to {prunedThrough} are no longer kept, so the feed cannot resume after event {afterSequence}; " +
+    "resynchronize from ListUsers and watch again from now (from_now)")
+{
+    public long AfterSequence { get; } = afterSequence;
+
+    /// <summary>Every event with an id up to this one has been deleted.</summary>
+    public long PrunedThrough { get; } = prunedThrough;
+}

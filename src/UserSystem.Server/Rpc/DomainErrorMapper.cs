@@ -15,6 +15,7 @@ public static class DomainErrorMapper
         UserSuspendedException => Plain(Code.PermissionDenied, exception.Message),
         DuplicateEmailException => Plain(Code.AlreadyExists, exception.Message),
         StaleEtagException => Plain(Code.Aborted, exception.Message),
+        EventHistoryPrunedException => Plain(Code.OutOfRange, exception.Message),
         _ => Plain(Code.FailedPrecondition, exception.Message),
     };
 

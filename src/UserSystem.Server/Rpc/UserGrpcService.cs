@@ -1,3 +1,4 @@
+using System.Globalization;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,9 @@ namespace UserSystem.Server.Rpc;
 [Authorize]
 public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
 {
+    /// <summary>WatchUsers response header: the event id the stream starts after.</summary>
+    public const string WatchStartHeader = "watch-start-event-id";
+
     private readonly LimitsOptions _limits = limits.Value;
 
     [Authorize(Policy = AuthPolicies.Admin)]
@@ -180,8 +184,17 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
             throw InvalidInputException.ForField("since_event_id", "must be zero or greater");
         }
 
+        if (request.FromNow && request.SinceEventId != 0)
+        {
+            throw InvalidInputException.ForField("since_event_id", "must be 0 with from_now");
+        }
+
+        var after = request.FromNow ? await store.GetLatestEventSequenceAsync(context.CancellationToken) : request.SinceEventId;
+        // Headers at once, not with the first event: the client knows the stream has started (and
+        // from where: a from_now watcher that drops before any event resumes from this id).
+        await context.WriteResponseHeadersAsync(new Metadata { { WatchStartHeader, after.ToString(CultureInfo.InvariantCulture) } });
         // Runs until the client cancels or the server stops: history first, then live changes.
-        await foreach (var change in store.FollowEventsAsync(request.SinceEventId, context.CancellationToken))
+        await foreach (var change in store.FollowEventsAsync(after, context.CancellationToken))
         {
             await responseStream.WriteAsync(change.ToContract(), context.CancellationToken);
         }

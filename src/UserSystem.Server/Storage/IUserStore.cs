@@ -63,8 +63,25 @@ public interface IUserStore
     /// <summary>Like <see cref="ListAfterAsync(int, int, CancellationToken)"/>, only users matching <paramref name="filter"/>.</summary>
     Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, UserFilter filter, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> events with sequence numbers above <paramref name="afterSequence"/>, in order.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> events with sequence numbers above <paramref name="afterSequence"/>, in order.
+    /// 0 reads from the oldest event kept.
+    /// </summary>
+    /// <exception cref="EventHistoryPrunedException">Events after <paramref name="afterSequence"/> (> 0) were pruned.</exception>
     Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The newest event a reader can be given now (0 if none): a watcher that starts "from now"
+    /// resumes after it and sees every later change, none before.
+    /// </summary>
+    Task<long> GetLatestEventSequenceAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the events <paramref name="retention"/> no longer covers, oldest first, in small
+    /// transactions, and remembers how far it deleted so that a reader resuming before that point
+    /// gets <see cref="EventHistoryPrunedException"/>. Never deletes the newest event. Returns how many it deleted.
+    /// </summary>
+    Task<long> PruneEventsAsync(EventRetention retention, CancellationToken cancellationToken);
 
     /// <summary>
     /// Returns once an event above <paramref name="afterSequence"/> may exist (from this or, on a

@@ -22,7 +22,10 @@ public static class StorageServiceCollectionExtensions
                 ? new PostgresUserStore(options.PostgresConnectionString!, time, provider.GetRequiredService<ILogger<PostgresUserStore>>())
                 : new SqliteUserStore(options.Sqlite.Path, time);
         });
+        services.AddValidatedOptions<EventHistoryOptions, EventHistoryOptionsValidator>(configuration, EventHistoryOptions.SectionName);
         services.AddHostedService<StorageInitializer>();
+        // After the initializer: hosted services start in order, so the schema exists by then.
+        services.AddHostedService<EventPruningService>();
         return services;
     }
 }

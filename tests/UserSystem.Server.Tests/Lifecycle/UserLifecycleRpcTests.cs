@@ -307,6 +307,52 @@ public abstract class UserLifecycleRpcTests : ServerTestBase
     }
 
     [Fact]
+    public async Task WatchUsers_FromNow_SkipsTheHistory_AndFollowsNewChanges()
+    {
+        await CreateAsync("Old");
+        // Wait until the feed has delivered the old event (PostgreSQL's horizon may hold it back briefly).
+        using (var history = Client.WatchUsers(new WatchUsersRequest()))
+        {
+            Assert.Equal("Old", (await NextAsync(history)).User.Name);
+        }
+
+        using var watch = Client.WatchUsers(new WatchUsersRequest { FromNow = true });
+        // The server sends the headers once it has fixed where the stream starts.
+        var headers = await watch.ResponseHeadersAsync.DefaultTimeout();
+        await CreateAsync("New");
+
+        var next = await NextAsync(watch);
+        Assert.Equal("New", next.User.Name);
+        var start = long.Parse(headers.GetValue("watch-start-event-id")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(start > 0 && start < next.EventId);
+    }
+
+    [Fact]
+    public async Task WatchUsers_FromNowWithASince_IsInvalidArgument()
+    {
+        using var watch = Client.WatchUsers(new WatchUsersRequest { FromNow = true, SinceEventId = 3 });
+
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => watch.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(["since_event_id"], RpcAssert.ViolatedFields(exception));
+    }
+
+    [Fact]
+    public async Task UpdateUser_ThatChangesNothing_KeepsTheEtag()
+    {
+        var created = await CreateAsync("Unchanged", age: 33);
+
+        var updated = await Client.UpdateUserAsync(Update(created.Id, created.Etag, "*", user =>
+        {
+            user.Name = created.Name;
+            user.Email = created.Email;
+            user.Age = created.Age;
+        })).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(created, updated);
+    }
+
+    [Fact]
     public async Task WatchUsers_NegativeSince_IsInvalidArgument()
     {
         using var watch = Client.WatchUsers(new WatchUsersRequest { SinceEventId = -1 });

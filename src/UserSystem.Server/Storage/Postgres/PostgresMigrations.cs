@@ -62,5 +62,14 @@ internal static class PostgresMigrations
             -- index instead of the whole table.
             CREATE INDEX users_created_at ON users (created_at);
             """),
+        (5, """
+            -- The event history is bounded (Storage:Events): every event up to pruned_through has
+            -- been deleted, and a reader resuming before it is told so instead of skipping events.
+            CREATE TABLE event_history (
+                id              integer PRIMARY KEY CHECK (id = 1),
+                pruned_through  bigint  NOT NULL
+            );
+            INSERT INTO event_history (id, pruned_through) VALUES (1, 0);
+            """),
     ];
 }

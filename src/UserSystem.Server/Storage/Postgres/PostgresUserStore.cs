@@ -246,12 +246,17 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
         var events = new List<UserEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            events.Add(PostgresUserRows.ReadEvent(reader));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                events.Add(PostgresUserRows.ReadEvent(reader));
+            }
         }
 
+        // A statement after the events, so its snapshot sees any prune that removed some (see EventPruning.ThrowIfPruned).
+        await using var watermark = _dataSource.CreateCommand(PrunedThroughSql);
+        EventPruning.ThrowIfPruned(afterSequence, (long)(await watermark.ExecuteScalarAsync(cancellationToken))!);
         return events;
     }
 

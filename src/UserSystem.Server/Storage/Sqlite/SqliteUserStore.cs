@@ -63,12 +63,17 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
         command.Parameters.AddWithValue("$after", afterSequence);
         command.Parameters.AddWithValue("$limit", limit);
         var events = new List<UserEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            events.Add(SqliteUserRows.ReadEvent(reader));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                events.Add(SqliteUserRows.ReadEvent(reader));
+            }
         }
 
+        // After the events, never before (see EventPruning.ThrowIfPruned).
+        await using var watermark = connection.CreateCommand(PrunedThroughSql);
+        EventPruning.ThrowIfPruned(afterSequence, (long)(await watermark.ExecuteScalarAsync(cancellationToken))!);
         return events;
     }
 

@@ -1,0 +1,92 @@
+using Grpc.Core;
+using UserSystem.Contracts;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Lifecycle;
+
+/// <summary>
+/// The pruning service in a running server (Storage:Events): the history is cut to the newest
+/// events, and a watcher resuming before them is told to resynchronize; each engine derives.
+/// </summary>
+public abstract class EventRetentionRpcTests : ServerTestBase
+{
+    private string[] _settings = [];
+
+    protected override string[] ServerSettings => _settings;
+
+    public override async Task InitializeAsync()
+    {
+        _settings = [.. await StorageSettingsAsync(), "Storage:Events:MaxCount=2", "Storage:Events:PruneIntervalSeconds=1"];
+        await base.InitializeAsync();
+    }
+
+    protected abstract Task<string[]> StorageSettingsAsync();
+
+    [Fact]
+    public async Task WatchUsers_ResumingBeforeTheKeptHistory_IsOutOfRange_AndZeroReplaysWhatIsKept()
+    {
+        var first = (await Client.CreateUserAsync(Users.NewRequest("First")).ResponseAsync.DefaultTimeout()).User;
+        long firstEventId;
+        using (var history = Client.WatchUsers(new WatchUsersRequest()))
+        {
+            Assert.True(await history.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+            firstEventId = history.ResponseStream.Current.EventId;
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Client.CreateUserAsync(Users.NewRequest($"Later {i}")).ResponseAsync.DefaultTimeout();
+        }
+
+        // The service prunes every second; wait until it has cut the history after the first event.
+        var refused = await RefusalAsync(firstEventId).DefaultTimeout();
+
+        Assert.Equal(StatusCode.OutOfRange, refused.StatusCode);
+        Assert.Contains("ListUsers", refused.Status.Detail, StringComparison.Ordinal);
+        using var kept = Client.WatchUsers(new WatchUsersRequest());
+        var names = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(await kept.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+            names.Add(kept.ResponseStream.Current.User.Name);
+        }
+
+        Assert.Equal(["Later 2", "Later 3"], names);
+        Assert.NotNull(await Client.GetUserAsync(new GetUserRequest { Id = first.Id }).ResponseAsync.DefaultTimeout());
+    }
+
+    /// <summary>Resumes after <paramref name="afterEventId"/> until the server refuses; until then it answers the next event.</summary>
+    private async Task<RpcException> RefusalAsync(long afterEventId)
+    {
+        while (true)
+        {
+            using var watch = Client.WatchUsers(new WatchUsersRequest { SinceEventId = afterEventId });
+            try
+            {
+                await watch.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout();
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.OutOfRange)
+            {
+                return exception;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
+
+/// <summary>The bounded history on the embedded store.</summary>
+public sealed class SqliteEventRetentionRpcTests : EventRetentionRpcTests
+{
+    protected override Task<string[]> StorageSettingsAsync() => Task.FromResult<string[]>([]);
+}
+
+/// <summary>The bounded history on PostgreSQL.</summary>
+public sealed class PostgresEventRetentionRpcTests : EventRetentionRpcTests
+{
+    protected override async Task<string[]> StorageSettingsAsync()
+    {
+        var server = await PostgresServer.GetAsync().DefaultTimeout();
+        return ["Storage:Provider=Postgres", $"ConnectionStrings:Postgres={await server.CreateDatabaseAsync()}"];
+    }
+}
