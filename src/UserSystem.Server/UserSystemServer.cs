@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using UserSystem.Server.Caching;
 using UserSystem.Server.Rpc;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Observability;
@@ -23,6 +24,7 @@ public static class UserSystemServer
             .AddUserSecurity(builder.Configuration)
             .AddUserRateLimiting(builder.Configuration)
             .AddUserStorage(builder.Configuration)
+            .AddUserCache(builder.Configuration)
             .AddUserHealth()
             .AddUserWeb(builder.Configuration);
         builder.Services.AddUserGrpc().AddUserJsonTranscoding();

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using UserSystem.Contracts;
+using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Security;
@@ -16,7 +17,7 @@ namespace UserSystem.Server.Rpc;
 /// Every method needs an authenticated caller (class attribute); each names its policy.
 /// </summary>
 [Authorize]
-public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
+public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
 {
     /// <summary>WatchUsers response header: the event id the stream starts after.</summary>
     public const string WatchStartHeader = "watch-start-event-id";
@@ -45,7 +46,8 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
             throw InvalidInputException.ForField("id", "must be a positive number");
         }
 
-        var user = await store.FindAsync(request.Id, context.CancellationToken);
+        // The cache holds data only: the owner check and the status check run on every call.
+        var user = await cache.FindAsync(request.Id, context.CancellationToken);
         context.GetCaller().EnsureSelfOrAdmin(request.Id, user?.Email);
         if (user is null)
         {
@@ -143,6 +145,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         caller.EnsureMayChangeSelf(current, changes);
         var user = await store.UpdateAsync(
             request.User.Id, changes, Etags.ExpectedVersion(request.User.Etag), context.GetChangeContext(), context.CancellationToken);
+        await cache.InvalidateAsync(user.Id);
         return user.ToContract();
     }
 
@@ -161,6 +164,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
 
         var user = await store.SetStatusAsync(
             request.Id, (AccountStatus)request.Status, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
+        await cache.InvalidateAsync(user.Id);
         return user.ToContract();
     }
 
@@ -173,6 +177,7 @@ public sealed class UserGrpcService(IUserStore store, IOptions<LimitsOptions> li
         }
 
         await store.DeleteAsync(request.Id, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
+        await cache.InvalidateAsync(request.Id);
         return new Google.Protobuf.WellKnownTypes.Empty();
     }
 

@@ -1,0 +1,17 @@
+namespace UserSystem.Server.Caching;
+
+/// <summary>The user cache's log lines, with stable event ids (2300-2399).</summary>
+internal static partial class CacheLog
+{
+    [LoggerMessage(EventId = 2300, Level = LogLevel.Information, Message = "User cache follows the change feed from event {Sequence}")]
+    public static partial void Following(ILogger logger, long sequence);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Following the change feed failed; the user cache is bypassed until it resumes, in {RetrySeconds} s")]
+    public static partial void FollowFailed(ILogger logger, int retrySeconds, Exception exception);
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Removing or storing cached user {UserId} failed; the entry is still refused on this instance and expires by itself")]
+    public static partial void CacheWriteFailed(ILogger logger, int userId, Exception exception);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "User cache: in process, second level {Level}, entries expire after {ExpirationSeconds} s")]
+    public static partial void Configured(ILogger logger, string level, int expirationSeconds);
+}

@@ -1,0 +1,24 @@
+namespace UserSystem.Server.Caching;
+
+/// <summary>The <c>Cache</c> configuration section: the <c>GetUser</c> cache.</summary>
+public sealed class CacheOptions
+{
+    public const string SectionName = "Cache";
+
+    /// <summary>Cache users read by <c>GetUser</c>; <c>false</c> reads the store on every call.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// A StackExchange.Redis connection string (<c>host:port,password=...</c>) for a second cache
+    /// level shared by the instances; none by default (the in-process level only).
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>
+    /// The longest an entry lives in either level. Invalidation from the change feed removes
+    /// changed users long before; this bounds what a lost removal (Redis unreachable) could leave.
+    /// </summary>
+    public int ExpirationSeconds { get; set; } = 300;
+
+    public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
+}

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace UserSystem.Server.Caching;
+
+/// <summary>Rejects a bad <c>Cache</c> section at start, naming the setting.</summary>
+public sealed class CacheOptionsValidator : IValidateOptions<CacheOptions>
+{
+    public const int MaxExpirationSeconds = 86_400;
+
+    public ValidateOptionsResult Validate(string? name, CacheOptions options)
+    {
+        if (options.ExpirationSeconds is < 1 or > MaxExpirationSeconds)
+        {
+            return ValidateOptionsResult.Fail($"Cache:ExpirationSeconds must be between 1 and {MaxExpirationSeconds}.");
+        }
+
+        if (!options.UsesRedis)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        if (!options.Enabled)
+        {
+            return ValidateOptionsResult.Fail("Cache:Redis is set but Cache:Enabled is false; remove one of them.");
+        }
+
+        try
+        {
+            var redis = ConfigurationOptions.Parse(options.Redis!);
+            return redis.EndPoints.Count == 0
+                ? ValidateOptionsResult.Fail("Cache:Redis must name at least one host:port, e.g. 'localhost:6379'.")
+                : ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException exception)
+        {
+            // The message names the bad option, never the password.
+            return ValidateOptionsResult.Fail($"Cache:Redis is not a valid StackExchange.Redis connection string: {exception.Message}");
+        }
+    }
+}
