@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+using UserSystem.Server.Caching;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Caching;
+
+/// <summary>Looks into a test server's user cache, so tests can show an entry was really cached.</summary>
+internal static class CacheProbe
+{
+    private static readonly HybridCacheEntryOptions LookupOnly = new() { Flags = HybridCacheEntryFlags.DisableUnderlyingData };
+
+    /// <summary>Waits until the server's cache follows the change feed (until then it is bypassed).</summary>
+    public static Task WaitUntilFollowingAsync(TestServer server) =>
+        Poll.UntilAsync(() => server.Services.GetRequiredService<InvalidationClock>().IsFollowing).DefaultTimeout();
+
+    /// <summary>The entry the server would serve for <paramref name="id"/>: present and not refused by its clock.</summary>
+    public static async Task<CachedUser?> ServedEntryAsync(TestServer server, int id)
+    {
+        var cache = server.Services.GetRequiredService<HybridCache>();
+        var entry = await cache.GetOrCreateAsync<CachedUser?>(UserCache.Key(id), static _ => ValueTask.FromResult<CachedUser?>(null), LookupOnly).AsTask().DefaultTimeout();
+        return entry is not null && server.Services.GetRequiredService<InvalidationClock>().IsCurrent(id, entry.ReadAt) ? entry : null;
+    }
+
+    /// <summary>Reads with <paramref name="read"/> until <paramref name="done"/> holds or <paramref name="within"/> passes; returns the last result.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var result = await read().DefaultTimeout();
+            if (done(result) || DateTime.UtcNow >= deadline)
+            {
+                return result;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
