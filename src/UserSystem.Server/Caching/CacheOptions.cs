@@ -1,9 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace UserSystem.Server.Caching;
 
 /// <summary>The <c>Cache</c> configuration section: the <c>GetUser</c> cache.</summary>
 public sealed class CacheOptions
 {
     public const string SectionName = "Cache";
+
+    public const int MaxExpirationSeconds = 86_400;
 
     /// <summary>Cache users read by <c>GetUser</c>; <c>false</c> reads the store on every call.</summary>
     public bool Enabled { get; set; } = true;
@@ -18,7 +23,12 @@ public sealed class CacheOptions
     /// The longest an entry lives in either level. Invalidation from the change feed removes
     /// changed users long before; this bounds what a lost removal (Redis unreachable) could leave.
     /// </summary>
+    [Range(1, MaxExpirationSeconds)]
     public int ExpirationSeconds { get; set; } = 300;
 
     public bool UsesRedis => !string.IsNullOrWhiteSpace(Redis);
 }
+
+/// <summary>The <c>Cache</c> section's annotations, checked by generated code.</summary>
+[OptionsValidator]
+public sealed partial class CacheOptionsAnnotationsValidator : IValidateOptions<CacheOptions>;

@@ -3,18 +3,11 @@ using StackExchange.Redis;
 
 namespace UserSystem.Server.Caching;
 
-/// <summary>Rejects a bad <c>Cache</c> section at start, naming the setting.</summary>
+/// <summary>Rejects a bad <c>Cache:Redis</c> at start, naming the setting (the annotations check the rest).</summary>
 public sealed class CacheOptionsValidator : IValidateOptions<CacheOptions>
 {
-    public const int MaxExpirationSeconds = 86_400;
-
     public ValidateOptionsResult Validate(string? name, CacheOptions options)
     {
-        if (options.ExpirationSeconds is < 1 or > MaxExpirationSeconds)
-        {
-            return ValidateOptionsResult.Fail($"Cache:ExpirationSeconds must be between 1 and {MaxExpirationSeconds}.");
-        }
-
         if (!options.UsesRedis)
         {
             return ValidateOptionsResult.Success;

