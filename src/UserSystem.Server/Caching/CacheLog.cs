@@ -9,8 +9,8 @@ internal static partial class CacheLog
     [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Following the change feed failed; the user cache is bypassed until it resumes, in {RetrySeconds} s")]
     public static partial void FollowFailed(ILogger logger, int retrySeconds, Exception exception);
 
-    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Removing or storing cached user {UserId} failed; the entry is still refused on this instance and expires by itself")]
-    public static partial void CacheWriteFailed(ILogger logger, int userId, Exception exception);
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "The cache failed for user {UserId}; the call reads the store (an entry that could not be removed is still refused here and expires by itself)")]
+    public static partial void CacheFailed(ILogger logger, int userId, Exception exception);
 
     [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "User cache: in process, second level {Level}, entries expire after {ExpirationSeconds} s")]
     public static partial void Configured(ILogger logger, string level, int expirationSeconds);

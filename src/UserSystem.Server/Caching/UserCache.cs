@@ -32,7 +32,16 @@ public sealed class UserCache(HybridCache cache, InvalidationClock clock, IUserS
         }
 
         var key = Key(id);
-        var cached = await cache.GetOrCreateAsync<CachedUser?>(key, static _ => ValueTask.FromResult<CachedUser?>(null), LookupOnly, cancellationToken: cancellationToken);
+        CachedUser? cached = null;
+        try
+        {
+            cached = await cache.GetOrCreateAsync<CachedUser?>(key, static _ => ValueTask.FromResult<CachedUser?>(null), LookupOnly, cancellationToken: cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            CacheLog.CacheFailed(logger, id, exception);
+        }
+
         if (cached is not null && clock.IsCurrent(id, cached.ReadAt))
         {
             return cached.Account;
@@ -85,7 +94,7 @@ public sealed class UserCache(HybridCache cache, InvalidationClock clock, IUserS
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            CacheLog.CacheWriteFailed(logger, id, exception);
+            CacheLog.CacheFailed(logger, id, exception);
         }
     }
 }

@@ -107,6 +107,24 @@ public sealed class UserCacheTests : IAsyncLifetime
         Assert.Equal("Changed directly", read.Name);
     }
 
+    [Fact]
+    public async Task WithRedisUnreachable_GetUserAndWritesStillAnswer()
+    {
+        // Nothing listens there: every Redis operation fails.
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var server = await TestServer.StartAsync(databasePath: null, $"Cache:Redis=127.0.0.1:{port},connectTimeout=500");
+        await CacheProbe.WaitUntilFollowingAsync(server);
+        var user = (await server.Client.CreateUserAsync(Users.NewRequest("No Redis")).ResponseAsync.DefaultTimeout()).User;
+
+        await server.Client.GetUserAsync(new GetUserRequest { Id = user.Id }).ResponseAsync.DefaultTimeout();
+        await server.Client.SetUserStatusAsync(new SetUserStatusRequest { Id = user.Id, Status = UserStatus.Suspended }).ResponseAsync.DefaultTimeout();
+
+        await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => server.Client.GetUserAsync(new GetUserRequest { Id = user.Id }).ResponseAsync);
+    }
+
     private async Task<Contracts.User> CreateAsync(string name) =>
         (await _admin.CreateUserAsync(Users.NewRequest(name)).ResponseAsync.DefaultTimeout()).User;
 
