@@ -142,6 +142,14 @@ internal sealed class InMemoryUserStore(TimeProvider time) : IUserStore
         }
     }
 
+    public Task<long> GetNewestEventSequenceAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_events.Count == 0 ? 0L : _events[^1].Sequence);
+        }
+    }
+
     public Task CheckHealthAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static bool Matches(UserAccount user, UserFilter filter) =>
