@@ -13,23 +13,48 @@ namespace UserSystem.Testing;
 /// (an Npgsql connection string with the right to create databases). Tests get a fresh
 /// database each from <see cref="CreateDatabaseAsync"/>.
 /// </summary>
-public sealed class PostgresServer
+public sealed class PostgresServer : IAsyncDisposable
 {
     public const string EnvironmentVariable = "USERSYSTEM_TEST_POSTGRES";
 
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartSharedAsync);
     private readonly NpgsqlDataSource _admin;
+    private readonly LocalCluster? _dedicated;
 
-    private PostgresServer(string adminConnectionString)
+    private PostgresServer(string adminConnectionString, LocalCluster? dedicated = null)
     {
         AdminConnectionString = adminConnectionString;
         _admin = NpgsqlDataSource.Create(adminConnectionString);
+        _dedicated = dedicated;
     }
 
     public string AdminConnectionString { get; }
 
     /// <summary>The run's server, started on first use.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>
+    /// A cluster of the caller's own, for tests that stop and start PostgreSQL under a running
+    /// server (the shared one must stay up for the others). Dispose it to stop and delete it.
+    /// </summary>
+    public static async Task<PostgresServer> StartDedicatedAsync()
+    {
+        var binaries = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL server binaries (initdb) were not found under /usr/lib/postgresql/*/bin.");
+        var cluster = await LocalCluster.StartAsync(binaries);
+        return new PostgresServer(cluster.AdminConnectionString, cluster);
+    }
+
+    /// <summary>Stops a dedicated cluster as an operator or a crash would (<c>pg_ctl stop -m fast</c>: sessions are cut).</summary>
+    public Task StopAsync() => (_dedicated ?? throw new InvalidOperationException("Only a dedicated cluster can be stopped.")).StopServerAsync();
+
+    /// <summary>Starts a stopped dedicated cluster again, on the same port and data.</summary>
+    public Task StartAsync() => (_dedicated ?? throw new InvalidOperationException("Only a dedicated cluster can be started.")).StartServerAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _admin.DisposeAsync();
+        _dedicated?.Stop();
+    }
 
     /// <summary>Creates an empty database and returns a connection string for it.</summary>
     public async Task<string> CreateDatabaseAsync()
@@ -105,18 +130,25 @@ public sealed class PostgresServer
             }
 
             var cluster = new LocalCluster(binaries, root, FreePort());
-            var port = new NpgsqlConnectionStringBuilder(cluster.AdminConnectionString).Port;
             // --no-sync only for creating the template files; the server itself runs with fsync on,
             // so durability tests see real durability.
             await cluster.RunPostgresToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
-            await cluster.RunPostgresToolAsync("pg_ctl", [
-                "-D", cluster.DataDirectory, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60",
-                "-o", $"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root} -c fsync=on -c max_connections=300",
-                "start",
-            ]);
+            await cluster.StartServerAsync();
             cluster.StartWatchdog();
             return cluster;
         }
+
+        public Task StartServerAsync()
+        {
+            var port = new NpgsqlConnectionStringBuilder(AdminConnectionString).Port;
+            return RunPostgresToolAsync("pg_ctl", [
+                "-D", DataDirectory, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60",
+                "-o", $"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_root} -c fsync=on -c max_connections=300",
+                "start",
+            ]);
+        }
+
+        public Task StopServerAsync() => RunPostgresToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"]);
 
         public void Stop()
         {

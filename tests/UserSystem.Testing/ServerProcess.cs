@@ -45,6 +45,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
     public static async Task<ServerProcess> StartAsync(string databasePath, params string[] settings)
     {
         var grpcPort = FreePort();
@@ -70,7 +72,9 @@ public sealed class ServerProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, line) => server.Record(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitUntilHealthyAsync().DefaultTimeout();
+        // A cold start (JIT, migrations) on a loaded 2-core CI machine can take longer than the
+        // default await timeout; a start that hangs still fails, after StartTimeout.
+        await server.WaitUntilHealthyAsync().WaitAsync(StartTimeout);
         return server;
     }
 

@@ -6,7 +6,7 @@ namespace UserSystem.Server.Domain;
 /// The base of every expected failure of a user operation. The gRPC layer maps each
 /// subtype to a status code in one place (<c>DomainErrorMapper</c>).
 /// </summary>
-public abstract class UserDomainException(string message) : Exception(message);
+public abstract class UserDomainException(string message, Exception? innerException = null) : Exception(message, innerException);
 
 /// <summary>The input broke one or more rules.</summary>
 public sealed class InvalidInputException(string message, IReadOnlyList<FieldViolation> violations)

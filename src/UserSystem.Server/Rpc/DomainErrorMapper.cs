@@ -16,6 +16,7 @@ public static class DomainErrorMapper
         DuplicateEmailException => Plain(Code.AlreadyExists, exception.Message),
         StaleEtagException => Plain(Code.Aborted, exception.Message),
         EventHistoryPrunedException => Plain(Code.OutOfRange, exception.Message),
+        StorageUnavailableException => Plain(Code.Unavailable, exception.Message),
         _ => Plain(Code.FailedPrecondition, exception.Message),
     };
 

@@ -14,7 +14,7 @@ public sealed partial class PostgresUserStore
     public async Task<long> GetLatestEventSequenceAsync(CancellationToken cancellationToken)
     {
         // Below the horizon, as the feed reads: an event still to commit gets a larger id than this.
-        await using var command = _dataSource.CreateCommand($"SELECT COALESCE(max(sequence), 0) FROM user_events WHERE sequence < {PostgresEventIds.Horizon};");
+        await using var command = _readSource.CreateCommand($"SELECT COALESCE(max(sequence), 0) FROM user_events WHERE sequence < {PostgresEventIds.Horizon};");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

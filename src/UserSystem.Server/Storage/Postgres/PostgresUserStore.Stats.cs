@@ -14,7 +14,7 @@ public sealed partial class PostgresUserStore
 
     public async Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
         // REPEATABLE READ: the three reads see one snapshot.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction)
@@ -61,7 +61,7 @@ public sealed partial class PostgresUserStore
     public async Task<long> GetNewestEventSequenceAsync(CancellationToken cancellationToken)
     {
         // No horizon here: this is what has committed, delivered or not. The primary key answers it.
-        await using var command = _dataSource.CreateCommand("SELECT COALESCE(max(sequence), 0) FROM user_events;");
+        await using var command = _readSource.CreateCommand("SELECT COALESCE(max(sequence), 0) FROM user_events;");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

@@ -43,12 +43,16 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     private const int ReorderRetries = 10;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _readSource;
     private readonly NpgsqlDataSource _unpooledSource;
     private readonly PostgresChangeNotifier _notifier;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _database;
 
     public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
     {
+        _logger = logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance;
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
         if (settings.MaxAutoPrepare == 0)
@@ -61,77 +65,98 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
         settings.ApplicationName ??= "user-system";
         settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? SessionTimeouts : $"{settings.Options} {SessionTimeouts}";
+        _database = PostgresFailures.DescribeDatabase(settings);
         _dataSource = builder.Build();
+        // Reads, the change feed and the health check have a pool of their own: writers that
+        // fill theirs (a burst, or a database that stalls) never make a read or a probe wait.
+        _readSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
+        {
+            ConnectionStringBuilder = { ApplicationName = settings.ApplicationName + "-reads" },
+        }.Build();
         // LISTEN is session state, and notifications go out on a connection of their own: both
-        // live outside the pool.
+        // live outside the pools.
         _unpooledSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
         {
             ConnectionStringBuilder = { Pooling = false, KeepAlive = 30, ApplicationName = "user-system-listener" },
         }.Build();
         _time = time;
-        _notifier = new PostgresChangeNotifier(_unpooledSource, time, logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance);
+        _notifier = new PostgresChangeNotifier(_unpooledSource, time, _logger);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrator.MigrateAsync(_dataSource, cancellationToken);
 
     public async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        if (idempotencyKey is not null && await FindByRequestIdAsync(idempotencyKey, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-
-        await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
-            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at, version, create_request_id)
-            VALUES (@name, @email, @email_key, @age, @hobbies, @status, @now, @now, 1, @request_key)
-            RETURNING {PostgresUserRows.Columns}
-            """));
-        AddUserParameters(command, user);
-        command.Parameters.Add(new NpgsqlParameter<int>("status", (int)AccountStatus.Active));
-        command.Parameters.Add(new NpgsqlParameter("request_key", NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
-        AddEventParameters(command, UserEventKind.Created, change, Now());
         try
         {
-            var created = await ReadChangedAsync(command, cancellationToken) ?? throw new InvalidOperationException("INSERT returned no row.");
-            _notifier.Committed();
-            return created;
+            if (idempotencyKey is not null && await FindByRequestIdAsync(idempotencyKey, cancellationToken) is { } earlier)
+            {
+                return earlier;
+            }
+
+            await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
+                INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at, version, create_request_id)
+                VALUES (@name, @email, @email_key, @age, @hobbies, @status, @now, @now, 1, @request_key)
+                RETURNING {PostgresUserRows.Columns}
+                """));
+            AddUserParameters(command, user);
+            command.Parameters.Add(new NpgsqlParameter<int>("status", (int)AccountStatus.Active));
+            command.Parameters.Add(new NpgsqlParameter("request_key", NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
+            AddEventParameters(command, UserEventKind.Created, change, Now());
+            try
+            {
+                var created = await ReadChangedAsync(command, cancellationToken) ?? throw new InvalidOperationException("INSERT returned no row.");
+                _notifier.Committed();
+                return created;
+            }
+            catch (RequestIdTakenException)
+            {
+                // A concurrent retry with the same request id committed first: answer with its user.
+                return await FindByRequestIdAsync(idempotencyKey!, cancellationToken)
+                    ?? throw new InvalidOperationException("The create that holds this request id is gone.");
+            }
         }
-        catch (RequestIdTakenException)
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
-            // A concurrent retry with the same request id committed first: answer with its user.
-            return await FindByRequestIdAsync(idempotencyKey!, cancellationToken)
-                ?? throw new InvalidOperationException("The create that holds this request id is gone.");
+            throw Unavailable(exception);
         }
     }
 
     public async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        // One transaction from the first row to the commit: anything that goes wrong, including
-        // a dropped connection or a killed server, leaves nothing behind.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(
-            connection,
-            $"SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';",
-            cancellationToken);
-        // Ids are drawn from the users' identity while rows stream in, so every id of this batch
-        // is above the largest one committed now; that bounds the search for them below.
-        long before;
-        await using (var max = new NpgsqlCommand("SELECT COALESCE(max(id), 0) FROM users;", connection))
+        try
         {
-            before = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        }
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            // One transaction from the first row to the commit: anything that goes wrong, including
+            // a dropped connection or a killed server, leaves nothing behind.
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(
+                connection,
+                $"SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';",
+                cancellationToken);
+            // Ids are drawn from the users' identity while rows stream in, so every id of this batch
+            // is above the largest one committed now; that bounds the search for them below.
+            long before;
+            await using (var max = new NpgsqlCommand("SELECT COALESCE(max(id), 0) FROM users;", connection))
+            {
+                before = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            }
 
-        var count = await CopyIntoUsersAsync(connection, users, change, Now(), cancellationToken);
-        if (count == 0)
+            var count = await CopyIntoUsersAsync(connection, users, change, Now(), cancellationToken);
+            if (count == 0)
+            {
+                return new BatchCreateResult(0, []);
+            }
+
+            var ranges = await RecordBatchEventsAsync(connection, before, count, change, Now(), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _notifier.Committed();
+            return new BatchCreateResult(count, ranges);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
-            return new BatchCreateResult(0, []);
+            throw Unavailable(exception);
         }
-
-        var ranges = await RecordBatchEventsAsync(connection, before, count, change, Now(), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        _notifier.Committed();
-        return new BatchCreateResult(count, ranges);
     }
 
     public Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
@@ -173,130 +198,172 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
     public async Task DeleteAsync(int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            // The event keeps the user as it was: the audit log still knows what was deleted.
-            await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
-                DELETE FROM users
-                WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id()
-                RETURNING {PostgresUserRows.Columns}
-                """));
-            command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-            command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
-            AddEventParameters(command, UserEventKind.Deleted, change, Now());
-            if (await ReadChangedAsync(command, cancellationToken) is not null)
+            for (var attempt = 1; ; attempt++)
             {
-                _notifier.Committed();
-                return;
-            }
+                // The event keeps the user as it was: the audit log still knows what was deleted.
+                await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
+                    DELETE FROM users
+                    WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id()
+                    RETURNING {PostgresUserRows.Columns}
+                    """));
+                command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+                command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
+                AddEventParameters(command, UserEventKind.Deleted, change, Now());
+                if (await ReadChangedAsync(command, cancellationToken) is not null)
+                {
+                    _notifier.Committed();
+                    return;
+                }
 
-            await ThrowMissingOrStaleAsync(id, expectedVersion, cancellationToken);
-            ThrowIfRetriesSpent(id, attempt);
+                await ThrowMissingOrStaleAsync(id, expectedVersion, cancellationToken);
+                ThrowIfRetriesSpent(id, attempt);
+            }
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
         }
     }
 
     public async Task<UserAccount?> FindAsync(int id, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE id = @id;");
-        command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-        return await ReadChangedAsync(command, cancellationToken);
+        try
+        {
+            await using var command = _readSource.CreateCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE id = @id;");
+            command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+            return await ReadChangedAsync(command, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
     }
 
     public async Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        // REPEATABLE READ: the page and the total come from one snapshot.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM users;", connection, transaction);
-        var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        await using var command = new NpgsqlCommand($"SELECT {PostgresUserRows.Columns} FROM users ORDER BY id LIMIT @limit OFFSET @offset;", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        command.Parameters.Add(new NpgsqlParameter<long>("offset", offset));
-        var users = await ReadAllAsync(command, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new UserPage(users, total);
+        try
+        {
+            await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
+            // REPEATABLE READ: the page and the total come from one snapshot.
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM users;", connection, transaction);
+            var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+            await using var command = new NpgsqlCommand($"SELECT {PostgresUserRows.Columns} FROM users ORDER BY id LIMIT @limit OFFSET @offset;", connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+            command.Parameters.Add(new NpgsqlParameter<long>("offset", offset));
+            var users = await ReadAllAsync(command, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new UserPage(users, total);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
     }
 
     public async Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, UserFilter filter, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"""
-            SELECT {PostgresUserRows.Columns} FROM users
-            WHERE id > @after
-              AND (@status::integer IS NULL OR status = @status)
-              AND (@email_key_prefix::text IS NULL OR starts_with(email_key, @email_key_prefix))
-              AND (@name_prefix::text IS NULL OR starts_with(name, @name_prefix))
-            ORDER BY id LIMIT @limit;
-            """);
-        command.Parameters.Add(new NpgsqlParameter<int>("after", afterId));
-        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = filter.Status is { } status ? (int)status : DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = (object?)filter.EmailKeyPrefix ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = (object?)filter.NamePrefix ?? DBNull.Value });
-        return await ReadAllAsync(command, cancellationToken);
+        try
+        {
+            await using var command = _readSource.CreateCommand($"""
+                SELECT {PostgresUserRows.Columns} FROM users
+                WHERE id > @after
+                  AND (@status::integer IS NULL OR status = @status)
+                  AND (@email_key_prefix::text IS NULL OR starts_with(email_key, @email_key_prefix))
+                  AND (@name_prefix::text IS NULL OR starts_with(name, @name_prefix))
+                ORDER BY id LIMIT @limit;
+                """);
+            command.Parameters.Add(new NpgsqlParameter<int>("after", afterId));
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+            command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = filter.Status is { } status ? (int)status : DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = (object?)filter.EmailKeyPrefix ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = (object?)filter.NamePrefix ?? DBNull.Value });
+            return await ReadAllAsync(command, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
     }
 
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        // The horizon is computed from this statement's own snapshot: what it returns is final.
-        await using var command = _dataSource.CreateCommand($"""
-            SELECT {PostgresUserRows.EventColumns} FROM user_events
-            WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}
-            ORDER BY sequence LIMIT @limit;
-            """);
-        command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
-        command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-        var events = new List<UserEvent>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        try
         {
-            while (await reader.ReadAsync(cancellationToken))
+            // The horizon is computed from this statement's own snapshot: what it returns is final.
+            await using var command = _readSource.CreateCommand($"""
+                SELECT {PostgresUserRows.EventColumns} FROM user_events
+                WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}
+                ORDER BY sequence LIMIT @limit;
+                """);
+            command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
+            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+            var events = new List<UserEvent>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                events.Add(PostgresUserRows.ReadEvent(reader));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    events.Add(PostgresUserRows.ReadEvent(reader));
+                }
             }
-        }
 
-        // A statement after the events, so its snapshot sees any prune that removed some (see EventPruning.ThrowIfPruned).
-        await using var watermark = _dataSource.CreateCommand(PrunedThroughSql);
-        EventPruning.ThrowIfPruned(afterSequence, (long)(await watermark.ExecuteScalarAsync(cancellationToken))!);
-        return events;
+            // A statement after the events, so its snapshot sees any prune that removed some (see EventPruning.ThrowIfPruned).
+            await using var watermark = _readSource.CreateCommand(PrunedThroughSql);
+            EventPruning.ThrowIfPruned(afterSequence, (long)(await watermark.ExecuteScalarAsync(cancellationToken))!);
+            return events;
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
     }
 
     public async Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        var next = _notifier.Next;
-        await using (var command = _dataSource.CreateCommand($"""
-            SELECT EXISTS (SELECT 1 FROM user_events WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}),
-                   EXISTS (SELECT 1 FROM user_events WHERE sequence > @after);
-            """))
-        {
-            command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            if (reader.GetBoolean(0))
-            {
-                return;
-            }
-
-            if (reader.GetBoolean(1) && HeldBackPollInterval < maxWait)
-            {
-                // Committed events wait behind an older transaction still running; it may belong
-                // to a program that will not notify when it ends, so look again soon.
-                maxWait = HeldBackPollInterval;
-            }
-        }
-
         try
         {
-            await next.WaitAsync(maxWait, _time, cancellationToken);
+            var next = _notifier.Next;
+            await using (var command = _readSource.CreateCommand($"""
+                SELECT EXISTS (SELECT 1 FROM user_events WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}),
+                       EXISTS (SELECT 1 FROM user_events WHERE sequence > @after);
+                """))
+            {
+                command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                if (reader.GetBoolean(0))
+                {
+                    return;
+                }
+
+                if (reader.GetBoolean(1) && HeldBackPollInterval < maxWait)
+                {
+                    // Committed events wait behind an older transaction still running; it may belong
+                    // to a program that will not notify when it ends, so look again soon.
+                    maxWait = HeldBackPollInterval;
+                }
+            }
+
+            try
+            {
+                await next.WaitAsync(maxWait, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // Time to re-read anyway.
+            }
         }
-        catch (TimeoutException)
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
-            // Time to re-read anyway.
+            throw Unavailable(exception);
         }
     }
 
     public async Task CheckHealthAsync(CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT count(*) FROM schema_migrations;");
+        await using var command = _readSource.CreateCommand("SELECT count(*) FROM schema_migrations;");
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
@@ -304,6 +371,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         await _notifier.DisposeAsync();
         await _unpooledSource.DisposeAsync();
+        await _readSource.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
 
@@ -323,30 +391,37 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         ChangeContext change,
         CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
-                UPDATE users SET {assignments}, updated_at = @now, version = version + 1, last_xid = pg_current_xact_id()
-                WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id() AND {changes}
-                RETURNING {PostgresUserRows.Columns}
-                """));
-            addParameters(command.Parameters);
-            command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-            command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
-            AddEventParameters(command, kind, change, Now());
-            if (await ReadChangedAsync(command, cancellationToken) is { } updated)
+            for (var attempt = 1; ; attempt++)
             {
-                _notifier.Committed();
-                return updated;
-            }
+                await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
+                    UPDATE users SET {assignments}, updated_at = @now, version = version + 1, last_xid = pg_current_xact_id()
+                    WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id() AND {changes}
+                    RETURNING {PostgresUserRows.Columns}
+                    """));
+                addParameters(command.Parameters);
+                command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+                command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
+                AddEventParameters(command, kind, change, Now());
+                if (await ReadChangedAsync(command, cancellationToken) is { } updated)
+                {
+                    _notifier.Committed();
+                    return updated;
+                }
 
-            var current = await ThrowMissingOrStaleAsync(id, expectedVersion, cancellationToken);
-            if (apply(current).HasSameFieldsAs(current))
-            {
-                return current;
-            }
+                var current = await ThrowMissingOrStaleAsync(id, expectedVersion, cancellationToken);
+                if (apply(current).HasSameFieldsAs(current))
+                {
+                    return current;
+                }
 
-            ThrowIfRetriesSpent(id, attempt);
+                ThrowIfRetriesSpent(id, attempt);
+            }
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
         }
     }
 
@@ -374,7 +449,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
     private async Task<UserAccount?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE create_request_id = @request_key;");
+        await using var command = _readSource.CreateCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE create_request_id = @request_key;");
         command.Parameters.Add(new NpgsqlParameter<string>("request_key", requestId));
         return await ReadChangedAsync(command, cancellationToken);
     }
@@ -501,6 +576,12 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private StorageUnavailableException Unavailable(Exception exception)
+    {
+        PostgresLog.Unavailable(_logger, _database, exception);
+        return new StorageUnavailableException(_database, exception);
     }
 
     private DateTimeOffset Now() => PostgresUserRows.ToStoredPrecision(_time.GetUtcNow());

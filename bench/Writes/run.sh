@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# bench/Writes: CreateUser through the server (Production configuration: Auth:Mode=Jwt with a
+# bearer token, default logging) on a throwaway PostgreSQL, against pgbench -M prepared running the
+# same rows (create-user.sql) at the same concurrency: 1 and 50 callers, one instance and two
+# instances on one database; then CreateBatchUsers of 1,000,000 users against psql \copy
+# (bench/BatchImport). Alternates the sides, takes medians, prints ratios. See README.md.
+# Usage: bench/Writes/run.sh [ROUNDS (3)] [SECONDS (10)] [BATCH (1000000, 0 to skip)]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# One benchmark at a time on this machine: queue on the shared lock.
+[ -z "${WRITES_BENCH_LOCKED:-}" ] && exec env WRITES_BENCH_LOCKED=1 flock /tmp/bench.lock "$0" "$@"
+
+ROUNDS="${1:-3}"
+SECONDS_PER_RUN="${2:-10}"
+BATCH="${3:-1000000}"
+PG_PORT="${PG_PORT:-55434}"
+A_GRPC=55071; A_HTTP=55072; B_GRPC=55073; B_HTTP=55074
+
+bash scripts/setup/postgres.sh >/dev/null
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+WORK="$(mktemp -d /tmp/user-system-writes-XXXXXX)"
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== building (Release)"
+dotnet build -c Release -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj >/dev/null
+dotnet build -c Release -v q -nologo bench/LoadTool/LoadTool.csproj >/dev/null
+SERVER=(dotnet src/UserSystem.Server/bin/Release/net10.0/UserSystem.Server.dll)
+LOAD=(dotnet bench/LoadTool/bin/Release/net10.0/LoadTool.dll)
+
+# A throwaway cluster with PostgreSQL's default settings (fsync on, synchronous_commit on).
+as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --no-locale >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
+  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg" start >/dev/null
+PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE bench_server" -c "CREATE DATABASE bench_pgbench"
+CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_server"
+
+KEY="$(head -c 32 /dev/urandom | base64)"
+TOKEN="$("${SERVER[@]}" token --subject bench --role admin --minutes 600 "--Auth:Jwt:SigningKey=$KEY" | tail -n 1)"
+start_server() { # GRPC_PORT HTTP_PORT
+  # Production (no environment variable set): JWT on every call, default logging. The rate
+  # limiter still runs on every call; its per-caller budget is raised so nothing is refused.
+  env -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT "${SERVER[@]}" \
+    --Server:GrpcPort="$1" --Server:HttpPort="$2" --Storage:Provider=Postgres "--ConnectionStrings:Postgres=$CONNECTION" \
+    --Auth:Mode=Jwt "--Auth:Jwt:SigningKey=$KEY" \
+    --RateLimit:TokensPerPeriod=1000000 --RateLimit:BurstLimit=1000000 >"$WORK/server-$1.log" 2>&1 &
+  PIDS+=($!)
+  until curl -fsS "http://127.0.0.1:$2/healthz" >/dev/null 2>&1; do sleep 0.2; done
+}
+start_server $A_GRPC $A_HTTP
+start_server $B_GRPC $B_HTTP
+# pgbench writes into a copy of the schema the server migrated.
+pg_dump -h 127.0.0.1 -p "$PG_PORT" -U postgres --schema-only bench_server | "${PSQL[@]}" -d bench_pgbench >/dev/null
+
+server_rate() { # CALLERS ADDRESS...
+  local callers=$1; shift
+  local addresses=(); for address in "$@"; do addresses+=(--address "$address"); done
+  "${LOAD[@]}" "${addresses[@]}" --rpc create --callers "$callers" --duration "$SECONDS_PER_RUN" --warmup 2 --token "$TOKEN" \
+    | tee -a "$WORK/load.log" | tail -n 1 | jq -e -r 'if .ok then .callsPerSecond else error("unexpected statuses: \(.statuses)") end'
+}
+pgbench_rate() { # CLIENTS
+  local threads=$(( $1 < 2 ? 1 : 2 ))
+  pgbench -n -M prepared -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$1" -j "$threads" -T "$SECONDS_PER_RUN" \
+    -f bench/Writes/create-user.sql bench_pgbench 2>&1 | tee -a "$WORK/pgbench.log" | sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p'
+}
+
+A="http://127.0.0.1:$A_GRPC"; B="http://127.0.0.1:$B_GRPC"
+declare -A RESULTS
+record() { RESULTS[$1]="${RESULTS[$1]:-} $2"; printf '  %-28s %10.0f /s\n' "$1" "$2"; }
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round of $ROUNDS (${SECONDS_PER_RUN} s each)"
+  # Alternate which side goes first, so drift on the shared machine hits both alike.
+  if (( round % 2 )); then order="server pgbench"; else order="pgbench server"; fi
+  for callers in 1 50; do
+    for side in $order; do
+      if [ "$side" = server ]; then record "server-$callers" "$(server_rate "$callers" "$A")"
+      else record "pgbench-$callers" "$(pgbench_rate "$callers")"; fi
+    done
+  done
+  record "two-instances-50" "$(server_rate 50 "$A" "$B")"
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "== medians over $ROUNDS rounds (creates per second)"
+for key in server-1 pgbench-1 server-50 pgbench-50 two-instances-50; do
+  eval "M_${key//-/_}=$(echo "${RESULTS[$key]}" | median)"
+done
+printf '%-58s %8s %8s %6s\n' "workload" "server" "pgbench" "ratio"
+printf '%-58s %8.0f %8.0f %6s\n' "CreateUser, 1 caller" "$M_server_1" "$M_pgbench_1" "$(ratio "$M_server_1" "$M_pgbench_1")"
+printf '%-58s %8.0f %8.0f %6s\n' "CreateUser, 50 callers, one instance" "$M_server_50" "$M_pgbench_50" "$(ratio "$M_server_50" "$M_pgbench_50")"
+printf '%-58s %8.0f %8.0f %6s\n' "CreateUser, 50 callers, two instances (25 each)" "$M_two_instances_50" "$M_pgbench_50" "$(ratio "$M_two_instances_50" "$M_pgbench_50")"
+grep -h '"label"' "$WORK/load.log" | jq -c '{callers, callsPerSecond, p50Ms, p99Ms, statuses}' | sed 's/^/  load tool: /'
+
+for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+PIDS=()
+if [ "$BATCH" -gt 0 ]; then
+  echo
+  echo "== CreateBatchUsers of $BATCH users vs psql \\copy (bench/BatchImport)"
+  bench/BatchImport/run.sh "$BATCH" | tee "$WORK/batch.log"
+  batch_s="$(sed -nE '/CreateBatchUsers of/,/psql/ s/^wall time: ([0-9.]+) s.*/\1/p' "$WORK/batch.log" | tail -n 1)"
+  copy_s="$(sed -nE 's/^psql \\copy wall time: ([0-9.]+) s/\1/p' "$WORK/batch.log")"
+  printf '%-58s %7.1fs %7.1fs %6s\n' "CreateBatchUsers $BATCH (server vs psql \\copy; ratio = rate)" "$batch_s" "$copy_s" "$(ratio "$copy_s" "$batch_s")"
+fi
