@@ -22,6 +22,25 @@ internal static class PostgresEventIds
     /// <summary>The id of the current transaction's event number <c>ordinal</c> (0-based), as SQL.</summary>
     public static string Of(string ordinal) => $"((pg_current_xact_id()::text::bigint << {OrdinalBits}) + {ordinal})";
 
-    /// <summary>Ids below this are final: every transaction that could still add one has ended. SQL.</summary>
-    public static readonly string Horizon = $"(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << {OrdinalBits})";
+    /// <summary>
+    /// Ids below this are final: every transaction that could still add one has ended. SQL, to be
+    /// evaluated in the statement that reads, so it describes that statement's own snapshot.
+    /// </summary>
+    /// <remarks>
+    /// <c>pg_snapshot_xmin</c> alone would be the oldest transaction running anywhere in the
+    /// cluster, so a long transaction in another database would hold this feed back. A running
+    /// transaction seen in <c>pg_stat_activity</c> on a session of another database cannot write
+    /// here (a session never changes database), so it is skipped; anything else running, or
+    /// not seen there (finished meanwhile, prepared, or hidden), counts. With none left the
+    /// horizon is the snapshot's xmax: every transaction below it has ended.
+    /// </remarks>
+    public static readonly string Horizon = $"""
+        (COALESCE(
+            (SELECT min(running.xid::text::bigint)
+             FROM pg_snapshot_xip(pg_current_snapshot()) AS running(xid)
+             WHERE running.xid::text::bigint % 4294967296 NOT IN (
+                 SELECT elsewhere.backend_xid::text::bigint FROM pg_stat_activity AS elsewhere
+                 WHERE elsewhere.datname <> current_database() AND elsewhere.backend_xid IS NOT NULL)),
+            pg_snapshot_xmax(pg_current_snapshot())::text::bigint) << {OrdinalBits})
+        """;
 }
