@@ -59,7 +59,7 @@ public sealed class WatchCommandTests : ServerTest
     public async Task Watch_ServerEndsTheStreamAtItsDurationLimit_ResumesWithoutGapsOrRepeats()
     {
         // This server cuts deadline-less streams after 1 s (Limits:MaxStreamDurationSeconds); watch must carry on.
-        await using var server = await TestServer.StartAsync(null, "Limits:MaxStreamDurationSeconds=1");
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxStreamDurationSeconds=1");
         await server.Client.CreateUserAsync(Users.NewRequest("Before the cut", "before@example.com")).ResponseAsync.DefaultTimeout();
         await using var watch = BackgroundCli.Start(server, "watch");
         await watch.WaitForLinesAsync(1);
