@@ -127,6 +127,17 @@ internal sealed class InMemoryUserStore(TimeProvider time) : IUserStore
 
     public Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken) => Task.Delay(maxWait, cancellationToken);
 
+    public Task<long> GetLatestEventSequenceAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_events.Count == 0 ? 0 : _events[^1].Sequence);
+        }
+    }
+
+    // The service's logic never prunes; the engines' contract tests cover pruning.
+    public Task<long> PruneEventsAsync(EventRetention retention, CancellationToken cancellationToken) => Task.FromResult(0L);
+
     public Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken)
     {
         lock (_lock)
