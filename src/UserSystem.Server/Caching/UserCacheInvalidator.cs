@@ -32,7 +32,7 @@ public sealed class UserCacheInvalidator(
         {
             try
             {
-                var position = await EventFeedPosition.LatestAsync(store, stoppingToken);
+                var position = await store.GetLatestEventSequenceAsync(stoppingToken);
                 if (resumed)
                 {
                     // Changes during the gap were not seen: nothing cached before it is trusted.
