@@ -19,6 +19,13 @@ public sealed class TelemetryOptions
     [Required]
     [RegularExpression("^/.*", ErrorMessage = "The field {0} must start with '/' (e.g. /metrics).")]
     public string MetricsPath { get; set; } = "/metrics";
+
+    /// <summary>
+    /// Share of successful reads whose two per-call lines (call finished 1003, read audit 4102) are
+    /// written; every other line (changes, failures, errors) is always written. See CallLogSampling.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double SuccessfulReadLogRatio { get; set; } = 0.01;
 }
 
 /// <summary>The <c>Telemetry</c> section's annotations, checked by generated code.</summary>

@@ -4,18 +4,30 @@ namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
 /// The per-call lines, each in its own category so sampling can treat them apart: the
-/// call-finished line (1000) and the audit line (4100 for changes and for any call that did not
-/// succeed, 4102 for a successful read). See the README's Observability section.
+/// call-finished line (1000; 1003 for a successful read) and the audit line (4100; 4102 for a
+/// successful read). Only the successful-read ids are sampled (Observability/CallLogSampling).
 /// </summary>
 internal static partial class CallLog
 {
     public const string CallsCategory = "UserSystem.Server.Calls";
     public const string AuditCategory = "UserSystem.Server.Audit";
 
+    public const int ReadFinishedEventId = 1003;
+    public const int ReadAuditedEventId = 4102;
+
     private const string Service = "/user.UserService/";
 
-    public static void Finished(ILogger logger, string method, StatusCode status, double elapsedMilliseconds, string requestId) =>
-        CallFinished(logger, method, status, elapsedMilliseconds, requestId);
+    public static void Finished(ILogger logger, string method, StatusCode status, double elapsedMilliseconds, string requestId)
+    {
+        if (status == StatusCode.OK && IsRead(method))
+        {
+            ReadFinished(logger, method, status, elapsedMilliseconds, requestId);
+        }
+        else
+        {
+            CallFinished(logger, method, status, elapsedMilliseconds, requestId);
+        }
+    }
 
     public static void Audit(ILogger logger, string actor, string method, StatusCode status, string requestId)
     {
@@ -36,6 +48,9 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "gRPC {Method} finished with {StatusCode} in {ElapsedMilliseconds:0.0} ms (request id {RequestId})")]
     private static partial void CallFinished(ILogger logger, string method, StatusCode statusCode, double elapsedMilliseconds, string requestId);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "audit: {Actor} called {Method}: {Outcome} (request id {RequestId})")]
+    [LoggerMessage(EventId = ReadFinishedEventId, Level = LogLevel.Information, Message = "gRPC {Method} finished with {StatusCode} in {ElapsedMilliseconds:0.0} ms (request id {RequestId})")]
+    private static partial void ReadFinished(ILogger logger, string method, StatusCode statusCode, double elapsedMilliseconds, string requestId);
+
+    [LoggerMessage(EventId = ReadAuditedEventId, Level = LogLevel.Information, Message = "audit: {Actor} called {Method}: {Outcome} (request id {RequestId})")]
     private static partial void ReadAudited(ILogger logger, string actor, string method, StatusCode outcome, string requestId);
 }
