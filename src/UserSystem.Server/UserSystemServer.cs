@@ -22,6 +22,7 @@ public static class UserSystemServer
         builder.AddUserObservability();
         builder.Services
             .AddUserSecurity(builder.Configuration)
+            .AddUserTokenCache()
             .AddUserRateLimiting(builder.Configuration)
             .AddUserStorage(builder.Configuration)
             .AddUserCache(builder.Configuration)
