@@ -1,9 +1,13 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using UserSystem.Contracts;
+using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Rpc;
+using UserSystem.Server.Storage;
 using UserSystem.UnitTests.Fakes;
 
 namespace UserSystem.UnitTests.Rpc;
@@ -13,12 +17,28 @@ namespace UserSystem.UnitTests.Rpc;
 /// makes and how it maps the result. Domain errors are thrown as exceptions here; the error
 /// mapping interceptor and its tests turn them into statuses.
 /// </summary>
-public sealed class UserGrpcServiceTests
+public sealed class UserGrpcServiceTests : IDisposable
 {
     private readonly InMemoryUserStore _store = new();
+    private readonly ServiceProvider _services;
+
+    public UserGrpcServiceTests()
+    {
+        // The service's collaborators as the server registers them, over the in-memory store; the
+        // cache is off (its own tests cover it), so every read sees the store.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Cache:Enabled", "false")]).Build();
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<IUserStore>(_store)
+            .AddUserCache(configuration)
+            .BuildServiceProvider();
+    }
+
+    public void Dispose() => _services.Dispose();
 
     private UserGrpcService Service(LimitsOptions? limits = null) =>
-        new(_store, Microsoft.Extensions.Options.Options.Create(limits ?? new LimitsOptions()), TimeProvider.System);
+        ActivatorUtilities.CreateInstance<UserGrpcService>(_services, Microsoft.Extensions.Options.Options.Create(limits ?? new LimitsOptions()));
 
     private static CreateUserRequest NewUser(string name = "Ada", string? email = null, int age = 36) =>
         new() { Name = name, Email = email ?? $"{name.ToLowerInvariant()}@example.com", Age = age, Hobbies = { "chess" } };
