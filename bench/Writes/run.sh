@@ -35,10 +35,11 @@ dotnet build -c Release -v q -nologo bench/LoadTool/LoadTool.csproj >/dev/null
 SERVER=(dotnet src/UserSystem.Server/bin/Release/net10.0/UserSystem.Server.dll)
 LOAD=(dotnet bench/LoadTool/bin/Release/net10.0/LoadTool.dll)
 
-# A throwaway cluster with PostgreSQL's default settings (fsync on, synchronous_commit on).
+# A throwaway cluster with PostgreSQL's default settings (fsync on, synchronous_commit on), except
+# max_connections: two server instances (a write pool and a read pool each) plus 50 pgbench clients.
 as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --no-locale >/dev/null
 as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
-  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg" start >/dev/null
+  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c max_connections=300" start >/dev/null
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench_server" -c "CREATE DATABASE bench_pgbench"
 CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_server"
@@ -69,7 +70,11 @@ server_rate() { # CALLERS ADDRESS...
 pgbench_rate() { # CLIENTS
   local threads=$(( $1 < 2 ? 1 : 2 ))
   pgbench -n -M prepared -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$1" -j "$threads" -T "$SECONDS_PER_RUN" \
-    -f bench/Writes/create-user.sql bench_pgbench 2>&1 | tee -a "$WORK/pgbench.log" | sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p'
+    -f bench/Writes/create-user.sql bench_pgbench >"$WORK/pgbench-last.log" 2>&1 || true
+  cat "$WORK/pgbench-last.log" >>"$WORK/pgbench.log"
+  local tps; tps="$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' "$WORK/pgbench-last.log")"
+  [ -n "$tps" ] || { tail -n 5 "$WORK/pgbench-last.log" >&2; echo "pgbench failed" >&2; exit 1; }
+  echo "$tps"
 }
 
 A="http://127.0.0.1:$A_GRPC"; B="http://127.0.0.1:$B_GRPC"
