@@ -7,8 +7,9 @@ using UserSystem.Validation;
 namespace UserSystem.Server.Storage.Postgres;
 
 /// <summary>
-/// The production store: PostgreSQL through one pooled <see cref="NpgsqlDataSource"/>. Any
-/// number of service instances may share the database; all state lives there.
+/// The production store: PostgreSQL through two pooled <see cref="NpgsqlDataSource"/>s, one for
+/// writes and one for reads, the feed and health. Any number of service instances may share the
+/// database; all state lives there.
 /// </summary>
 /// <remarks>
 /// Writers commit concurrently: no lock or notification that every writer shares is held across
