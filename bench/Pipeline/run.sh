@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== publishing (Release)"
-dotnet publish -c Release -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server"
+dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server"
 dotnet publish -c Release -v q -nologo bench/ReferenceServer/ReferenceServer.csproj -o "$WORK/reference"
 dotnet build -c Release -v q -nologo bench/Pipeline/Pipeline.csproj
 

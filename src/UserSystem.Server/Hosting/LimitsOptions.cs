@@ -22,7 +22,7 @@ public sealed class LimitsOptions
 
     /// <summary>How many users <c>StreamUsers</c> reads from the store at a time.</summary>
     [Range(1, 10_000)]
-    public int StreamReadPageSize { get; set; } = 100;
+    public int StreamReadPageSize { get; set; } = 1000;
 
     /// <summary>The largest <c>delay_seconds</c> that <c>StreamUsers</c> accepts.</summary>
     [Range(0, 3600)]

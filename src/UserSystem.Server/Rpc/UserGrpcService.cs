@@ -91,21 +91,32 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
         var delay = TimeSpan.FromSeconds(request.DelaySeconds);
         var cancellationToken = context.CancellationToken;
         var sent = 0;
-        // Keyset pages: memory stays flat however many users there are.
+        // Keyset pages: memory stays flat however many users there are. Within a page messages are
+        // written without a flush each (BufferHint); the page's last one flushes, which is where
+        // HTTP/2 flow control and a slow reader hold the stream back. With a delay, each flushes.
+        // JSON transcoding's writer (REST) has no write options; it writes each line as it comes.
+        var buffered = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
+            ? new WriteOptions(WriteFlags.BufferHint)
+            : null;
         IReadOnlyList<UserAccount> page;
         var afterId = 0;
         do
         {
             page = await store.ListAfterAsync(afterId, _limits.StreamReadPageSize, cancellationToken);
-            foreach (var user in page)
+            for (var i = 0; i < page.Count; i++)
             {
                 if (sent++ > 0 && delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, cancellationToken);
                 }
 
-                await responseStream.WriteAsync(user.ToContract(), cancellationToken);
-                afterId = user.Id;
+                if (buffered is not null)
+                {
+                    responseStream.WriteOptions = delay == TimeSpan.Zero && i < page.Count - 1 ? buffered : null;
+                }
+
+                await responseStream.WriteAsync(page[i].ToContract(), cancellationToken);
+                afterId = page[i].Id;
             }
         }
         while (page.Count == _limits.StreamReadPageSize);
