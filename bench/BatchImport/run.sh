@@ -39,7 +39,7 @@ dotnet src/UserSystem.Server/bin/Release/net10.0/UserSystem.Server.dll \
   --Server:GrpcPort="$GRPC_PORT" --Server:HttpPort="$HTTP_PORT" --Storage:Provider=Postgres \
   "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_grpc" \
   --Logging:LogLevel:Default=Warning \
-  --environment=Benchmark --Auth:Mode=None "--Limits:MaxBatchSize=$(( COUNT > 100000 ? COUNT : 100000 ))" &
+  --environment=Development --Auth:Mode=None "--Limits:MaxBatchSize=$(( COUNT > 100000 ? COUNT : 100000 ))" &
 SERVER_PID=$!
 until curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1; do sleep 0.2; done
 

@@ -168,6 +168,12 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
             throw InvalidInputException.ForField("id", "must be a positive number");
         }
 
+        // INACTIVE is the enum's zero value: only a status the caller actually sent may set it.
+        if (!request.HasStatus)
+        {
+            throw InvalidInputException.ForField("status", "is required (INACTIVE, ACTIVE or SUSPENDED)");
+        }
+
         if (!Enum.IsDefined((AccountStatus)request.Status))
         {
             throw InvalidInputException.ForField("status", "is not a known status");

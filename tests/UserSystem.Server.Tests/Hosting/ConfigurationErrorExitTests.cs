@@ -30,7 +30,7 @@ public sealed class ConfigurationErrorExitTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll"), "--environment=Testing", "--Auth:Mode=None", "--Server:GrpcPort=0", "--Server:HttpPort=0" }.Concat(settings))
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll"), "--environment=Development", "--Auth:Mode=None", "--Server:GrpcPort=0", "--Server:HttpPort=0" }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
         }

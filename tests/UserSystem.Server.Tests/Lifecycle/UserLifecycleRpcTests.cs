@@ -256,6 +256,25 @@ public abstract class UserLifecycleRpcTests : ServerTestBase
     }
 
     [Fact]
+    public async Task DeleteUser_ErasesThePersonFromTheHistory_WatchFromZeroShowsOnlyTheAuditTrail()
+    {
+        var created = (await Client.CreateUserAsync(Users.NewRequest("Erasable Person", "erase-me@example.com", 52, "secret hobby"), new Metadata { { "x-request-id", "create-1" } }).ResponseAsync.DefaultTimeout()).User;
+        await Client.UpdateUserAsync(Update(created.Id, "", "name", user => user.Name = "Erasable Renamed")).ResponseAsync.DefaultTimeout();
+        await Client.DeleteUserAsync(new DeleteUserRequest { Id = created.Id }, new Metadata { { "x-request-id", "erase-1" } }).ResponseAsync.DefaultTimeout();
+
+        using var cancellation = new CancellationTokenSource();
+        using var watch = Client.WatchUsers(new WatchUsersRequest { SinceEventId = 0 }, cancellationToken: cancellation.Token);
+        var history = new[] { await NextAsync(watch), await NextAsync(watch), await NextAsync(watch) };
+        await cancellation.CancelAsync();
+
+        Assert.Equal([UserEventKind.Created, UserEventKind.Updated, UserEventKind.Deleted], history.Select(e => e.Kind));
+        Assert.All(history, e => Assert.Equal((created.Id, created.Id, "", "", 0, 0), (e.UserId, e.User.Id, e.User.Name, e.User.Email, e.User.Age, e.User.Hobbies.Count)));
+        Assert.Equal(["create-1", "erase-1"], new[] { history[0].RequestId, history[2].RequestId });
+        Assert.All(history, e => Assert.Equal("local-admin", e.Actor));
+        Assert.All(history, e => Assert.NotNull(e.EventTime));
+    }
+
+    [Fact]
     public async Task WatchUsers_ReconnectingWithTheLastEventId_MissesNothing_AndSeesNothingTwice()
     {
         for (var i = 0; i < 3; i++)

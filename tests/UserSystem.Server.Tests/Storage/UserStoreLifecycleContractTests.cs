@@ -163,6 +163,7 @@ public abstract partial class UserStoreContractTests
         var batch = await Store.CreateBatchAsync(new[] { NewUser("B1"), NewUser("B2") }.ToAsyncEnumerable(), new ChangeContext(null, "req-batch"), None);
         await Store.UpdateAsync(created.Id, new UserChanges(Age: 33), null, Ada, None);
         await Store.SetStatusAsync(created.Id, AccountStatus.Suspended, null, Ada, None);
+        var beforeDelete = await Store.ReadEventsAsync(0, 100, None);
         await Store.DeleteAsync(created.Id, null, new ChangeContext("root", "req-delete"), None);
 
         var events = await Store.ReadEventsAsync(0, 100, None);
@@ -175,10 +176,28 @@ public abstract partial class UserStoreContractTests
         Assert.Equal(("ada", "req-1"), (events[0].Actor, events[0].RequestId));
         Assert.Equal((null, "req-batch"), (events[1].Actor, events[1].RequestId));
         Assert.Equal("B2", events[2].User.Name);
-        Assert.Equal(33, events[3].User.Age);
+        Assert.Equal(33, beforeDelete[3].User.Age);
         Assert.Equal(AccountStatus.Suspended, events[4].User.Status);
         Assert.Equal(("root", "req-delete", AccountStatus.Suspended), (events[5].Actor, events[5].RequestId, events[5].User.Status));
         Assert.Equal(events.Skip(3).ToArray(), await Store.ReadEventsAsync(events[2].Sequence, 100, None), UserEventComparer.Instance);
+    }
+
+    [Fact]
+    public async Task Delete_ErasesPersonalDataFromEveryEventOfTheUser_KeepingTheAuditFields()
+    {
+        var erased = await Store.CreateAsync(NewUser("Erin"), Ada, null, None);
+        var other = await Store.CreateAsync(NewUser("Otto"), Ada, null, None);
+        await Store.UpdateAsync(erased.Id, new UserChanges(Name: "Erin B", Age: 44, Hobbies: ["sailing"]), null, new ChangeContext("ada", "req-update"), None);
+        await Store.DeleteAsync(erased.Id, null, new ChangeContext("root", "req-delete"), None);
+
+        var events = await Store.ReadEventsAsync(0, 100, None);
+
+        var ofErased = events.Where(e => e.UserId == erased.Id).ToArray();
+        Assert.Equal([UserEventKind.Created, UserEventKind.Updated, UserEventKind.Deleted], ofErased.Select(e => e.Kind));
+        Assert.All(ofErased, e => Assert.Equal(("", "", 0, 0), (e.User.Name, e.User.Email, e.User.Age, e.User.Hobbies.Count)));
+        Assert.Equal([("ada", "req-1"), ("ada", "req-update"), ("root", "req-delete")], ofErased.Select(e => (e.Actor, e.RequestId)));
+        Assert.All(ofErased, e => Assert.Equal(erased.Id, e.User.Id));
+        Assert.Equal("Otto", events.Single(e => e.UserId == other.Id).User.Name);
     }
 
     [Fact]

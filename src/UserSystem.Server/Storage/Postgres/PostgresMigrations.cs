@@ -71,5 +71,9 @@ internal static class PostgresMigrations
             );
             INSERT INTO event_history (id, pruned_through) VALUES (1, 0);
             """),
+        (6, """
+            -- DeleteUser erases the user's personal data from their events: find them by user.
+            CREATE INDEX user_events_user_id ON user_events (user_id);
+            """),
     ];
 }

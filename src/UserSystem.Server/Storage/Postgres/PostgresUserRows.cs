@@ -28,6 +28,25 @@ internal static partial class PostgresUserRows
         {select};
         """;
 
+    /// <summary>
+    /// <see cref="WithEvents"/> for a delete that erases: the event carries no name, email, age or
+    /// hobbies, and the user's earlier events lose theirs. (The CTEs share one snapshot, so the
+    /// UPDATE cannot see the new event; that one is written blank instead.)
+    /// </summary>
+    public static string WithErasingDeleteEvent(string delete) => $$"""
+        WITH changed AS (
+            {{delete}}
+        ), logged AS (
+            INSERT INTO user_events (sequence, user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
+            SELECT {{PostgresEventIds.Of("row_number() OVER (ORDER BY id) - 1")}}, id, @kind, @actor, @request_id, @now, '', '', 0, '{}', status, created_at, updated_at, version
+            FROM changed
+        ), erased AS (
+            UPDATE user_events SET name = '', email = '', age = 0, hobbies = '{}'
+            WHERE user_id IN (SELECT id FROM changed)
+        )
+        SELECT {{Columns}} FROM changed ORDER BY id;
+        """;
+
     public static UserAccount Read(NpgsqlDataReader reader, int offset = 0) => new(
         Id: reader.GetInt32(offset),
         Name: reader.GetString(offset + 1),

@@ -203,8 +203,10 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         {
             for (var attempt = 1; ; attempt++)
             {
-                // The event keeps the user as it was: the audit log still knows what was deleted.
-                await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
+                // Erasure in the same statement: the DELETED event is written without the user's
+                // personal data, and it is erased from all earlier events of the user; ids, kinds,
+                // times, actors and request ids stay, so the audit trail survives without the person.
+                await using var command = _dataSource.CreateCommand(PostgresUserRows.WithErasingDeleteEvent($"""
                     DELETE FROM users
                     WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id()
                     RETURNING {PostgresUserRows.Columns}

@@ -54,5 +54,9 @@ internal static class SqliteMigrations
             );
             INSERT INTO event_history (id, pruned_through) VALUES (1, 0);
             """),
+        (5, """
+            -- DeleteUser erases the user's personal data from their events: find them by user.
+            CREATE INDEX user_events_user_id ON user_events (user_id);
+            """),
     ];
 }

@@ -21,6 +21,9 @@ internal static class SqliteUserRows
         FROM users WHERE id BETWEEN $first AND $last ORDER BY id;
         """;
 
+    /// <summary>Erases a deleted user's personal data (name, email, age, hobbies) from all of their events.</summary>
+    public const string EraseUserEvents = "UPDATE user_events SET name = '', email = '', age = 0, hobbies = '[]' WHERE user_id = $id;";
+
     public static UserAccount Read(SqliteDataReader reader, int offset = 0) => new(
         Id: reader.GetInt32(offset),
         Name: reader.GetString(offset + 1),

@@ -104,8 +104,12 @@ internal static class SqliteUserWrites
         SqliteWriteContext write, long nowMicros, int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken)
     {
         await CurrentAsync(write, id, expectedVersion, cancellationToken);
-        // The event keeps the user as it was: the audit log still knows what was deleted.
         await InsertEventAsync(write, id, UserEventKind.Deleted, change, nowMicros, cancellationToken);
+        // Erasure: the user's personal data leaves every event, the DELETED one included; ids,
+        // kinds, times, actors and request ids stay, so the audit trail survives without the person.
+        var erase = write.Command(SqliteUserRows.EraseUserEvents);
+        erase.Parameters.AddWithValue("$id", id);
+        await erase.ExecuteNonQueryAsync(cancellationToken);
         var delete = write.Command(DeleteById);
         delete.Parameters.AddWithValue("$id", id);
         await delete.ExecuteNonQueryAsync(cancellationToken);
