@@ -22,6 +22,14 @@ public sealed class RateLimitOptions
     /// <summary>Streaming calls one caller may have open at the same time.</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentStreams { get; set; } = 8;
+
+    /// <summary>Refused calls (no or a bad token, a forbidden call) added back to each peer address's bucket per period.</summary>
+    [Range(1, 1_000_000)]
+    public int RefusalsPerPeriod { get; set; } = 10;
+
+    /// <summary>Refused calls a peer address may make at once; past it they are answered RESOURCE_EXHAUSTED and not logged one by one.</summary>
+    [Range(1, 1_000_000)]
+    public int RefusalBurstLimit { get; set; } = 20;
 }
 
 /// <summary>The <c>RateLimit</c> section's annotations, checked by generated code.</summary>

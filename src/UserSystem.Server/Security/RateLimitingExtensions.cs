@@ -9,6 +9,7 @@ public static class RateLimitingExtensions
     {
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.SectionName);
         services.AddSingleton<CallerRateLimiters>();
+        services.AddSingleton<AuthRefusalLimiter>();
         return services;
     }
 }

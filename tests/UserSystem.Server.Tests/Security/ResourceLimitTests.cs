@@ -72,15 +72,37 @@ public sealed class ResourceLimitTests
     }
 
     [Fact]
-    public async Task StreamWithAClientDeadline_IsNotCutByTheServerCap()
+    public async Task StreamWhoseClientAsksForALongerDeadline_IsStillCutAtTheServerCap()
     {
         await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxStreamDurationSeconds=1");
         var client = server.Client;
         await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
         await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
 
-        // 2 s between the users: longer than the 1 s cap, well inside the client's own deadline.
-        using var stream = client.StreamUsers(new StreamUsersRequest { DelaySeconds = 2 }, deadline: DateTime.UtcNow.AddSeconds(25));
+        // The client asks for an hour; the server's 1 s cap still ends the stream before the second user (10 s later).
+        using var stream = client.StreamUsers(new StreamUsersRequest { DelaySeconds = 10 }, deadline: DateTime.UtcNow.AddHours(1));
+        var received = 0;
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.DeadlineExceeded, async () =>
+        {
+            while (await stream.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                received++;
+            }
+        });
+
+        Assert.True(received < 2, $"the stream ran to its end ({received} users) instead of being cut");
+        Assert.Contains("Limits:MaxStreamDurationSeconds", exception.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StreamWithAClientDeadlineWithinTheCap_RunsToItsEnd()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxStreamDurationSeconds=30");
+        var client = server.Client;
+        await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+        await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+
+        using var stream = client.StreamUsers(new StreamUsersRequest { DelaySeconds = 1 }, deadline: DateTime.UtcNow.AddSeconds(25));
         var streamed = 0;
         while (await stream.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
         {
@@ -88,6 +110,33 @@ public sealed class ResourceLimitTests
         }
 
         Assert.Equal(2, streamed);
+    }
+
+    [Fact]
+    public async Task ChatWithUsers_PastMaxBatchSize_IsInvalidArgument_KeepingTheUsersAlreadyCreated()
+    {
+        await using var server = await TestServer.StartAsync(databasePath: null, "Limits:MaxBatchSize=2");
+        var client = server.Client;
+
+        using var chat = client.ChatWithUsers();
+        var created = 0;
+        for (var i = 0; i < 2; i++)
+        {
+            await chat.RequestStream.WriteAsync(Users.NewRequest($"Chat {i}")).DefaultTimeout();
+            Assert.True(await chat.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+            created++;
+        }
+
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, async () =>
+        {
+            await chat.RequestStream.WriteAsync(Users.NewRequest("Chat 3"));
+            await chat.ResponseStream.MoveNext(CancellationToken.None);
+        });
+
+        Assert.Equal(2, created);
+        Assert.Equal(["batch"], RpcAssert.ViolatedFields(exception));
+        Assert.Contains("Limits:MaxBatchSize", exception.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(2, (await client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout()).Total);
     }
 
     [Fact]
