@@ -103,10 +103,12 @@ try {
   await liveRow.waitFor();
 
   step("delete the user made over gRPC");
+  const liveId = await liveRow.getAttribute("data-user-id");
   page.once("dialog", (dialog) => void dialog.accept());
   await liveRow.getByRole("button", { name: "Delete" }).click();
   await liveRow.waitFor({ state: "detached" });
-  await page.locator("#live-events li", { hasText: liveName }).filter({ hasText: "deleted" }).waitFor();
+  // Erasure: the DELETED event carries no name or email, so it is found by the user id.
+  await page.locator(`#live-events li[data-user-id="${liveId}"]`, { hasText: "deleted" }).waitFor();
 
   if (pageErrors.length > 0) {
     throw new Error(`the page threw: ${pageErrors.join("; ")}`);

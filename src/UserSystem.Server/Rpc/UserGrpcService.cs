@@ -27,8 +27,15 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
     [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<CreateUserResponse> CreateUser(CreateUserRequest request, ServerCallContext context)
     {
-        var user = await store.CreateAsync(
-            UserRequestValidation.ToValidNewUser(request), context.GetChangeContext(), UserRequestValidation.ToValidIdempotencyKey(request), context.CancellationToken);
+        var newUser = UserRequestValidation.ToValidNewUser(request);
+        var change = context.GetChangeContext();
+        var idempotencyKey = UserRequestValidation.ToValidIdempotencyKey(request);
+        var user = await store.CreateAsync(newUser, change, idempotencyKey, context.CancellationToken);
+        if (idempotencyKey is not null)
+        {
+            await IdempotentReplay.EnsureSameRequestAsync(store, user, newUser, change.Actor, context.CancellationToken);
+        }
+
         return new CreateUserResponse
         {
             User = user.ToContract(),

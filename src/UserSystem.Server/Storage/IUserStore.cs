@@ -34,6 +34,13 @@ public interface IUserStore
     Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken) =>
         CreateBatchAsync(users, ChangeContext.None, cancellationToken);
 
+    /// <summary>
+    /// The user's CREATED event (who created it, and the user as it was created), or null when
+    /// there is none (an unknown id, or event retention has dropped it). Used to check that a
+    /// replayed idempotency key comes from the same caller with the same request.
+    /// </summary>
+    Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken);
+
     /// <inheritdoc cref="CreateBatchAsync(IAsyncEnumerable{NewUser}, CancellationToken)"/>
     Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken);
 

@@ -291,6 +291,15 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         }
     }
 
+    public async Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {PostgresUserRows.EventColumns} FROM user_events WHERE user_id = @id AND kind = @kind ORDER BY sequence LIMIT 1;");
+        command.Parameters.Add(new NpgsqlParameter<int>("id", userId));
+        command.Parameters.Add(new NpgsqlParameter<string>("kind", UserEventKinds.Name(UserEventKind.Created)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? PostgresUserRows.ReadEvent(reader) : null;
+    }
+
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         try

@@ -56,6 +56,16 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
+    public async Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.EventColumns} FROM user_events WHERE user_id = $id AND kind = $kind ORDER BY sequence LIMIT 1;");
+        command.Parameters.AddWithValue("$id", userId);
+        command.Parameters.AddWithValue("$kind", UserEventKinds.Name(UserEventKind.Created));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? SqliteUserRows.ReadEvent(reader) : null;
+    }
+
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
