@@ -32,7 +32,7 @@ public sealed class LimitsOptions
     [Range(1, 10_000_000)]
     public int MaxBatchSize { get; set; } = 100_000;
 
-    /// <summary>How long a streaming call without a client deadline may run before DEADLINE_EXCEEDED.</summary>
+    /// <summary>How long any streaming call may run before DEADLINE_EXCEEDED; a client deadline can only shorten it.</summary>
     [Range(1, 7 * 24 * 3600)]
     public int MaxStreamDurationSeconds { get; set; } = 3600;
 }

@@ -145,9 +145,17 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
     public override async Task ChatWithUsers(IAsyncStreamReader<CreateUserRequest> requestStream, IServerStreamWriter<User> responseStream, ServerCallContext context)
     {
         // Each user is stored before it is sent back; a failing item ends the call and
-        // leaves the earlier ones created, as the seed does.
+        // leaves the earlier ones created, as the seed does. A chat counts against the same
+        // per-call item limit as a batch, so one call cannot create users without end.
+        var items = 0;
         await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken))
         {
+            if (++items > _limits.MaxBatchSize)
+            {
+                throw InvalidInputException.ForField("batch",
+                    $"holds more than the maximum of {_limits.MaxBatchSize} items per call (Limits:MaxBatchSize); the first {_limits.MaxBatchSize} were created and answered, send the rest in a new call");
+            }
+
             var user = await store.CreateAsync(UserRequestValidation.ToValidNewUser(request), context.GetChangeContext(), null, context.CancellationToken);
             await responseStream.WriteAsync(user.ToContract(), context.CancellationToken);
         }

@@ -8,9 +8,9 @@ namespace UserSystem.Server.Rpc.Interceptors;
 /// <summary>
 /// Bounds a streaming call's life with one linked token: the caller's own cancellation, the
 /// server stopping (the stream ends at once with <c>UNAVAILABLE</c>, so a stop does not wait on
-/// streams that could run for hours; unary calls are left to finish) and, for a stream without a
-/// client deadline, <c>Limits:MaxStreamDurationSeconds</c> (<c>DEADLINE_EXCEEDED</c>), so a
-/// forgotten stream cannot hold server resources forever. Innermost, so these statuses pass
+/// streams that could run for hours; unary calls are left to finish) and
+/// <c>Limits:MaxStreamDurationSeconds</c> (<c>DEADLINE_EXCEEDED</c>), so no stream holds server
+/// resources forever: a client deadline can only shorten that, never extend it. Innermost, so these statuses pass
 /// through error mapping unchanged.
 /// </summary>
 public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime, IOptions<LimitsOptions> limits, ILogger<StreamLifetimeInterceptor> logger)
@@ -28,7 +28,8 @@ public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime,
         }
 
         var stopping = lifetime.ApplicationStopping;
-        var bounded = context.Deadline == DateTime.MaxValue;
+        // A client deadline sooner than the maximum ends the call by itself (context.CancellationToken).
+        var bounded = context.Deadline > DateTime.UtcNow + _maxDuration;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
         if (bounded)
         {
@@ -50,7 +51,7 @@ public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime,
             var maxSeconds = (int)_maxDuration.TotalSeconds;
             AuditLog.StreamTooLong(logger, context.Method, maxSeconds, context.GetRequestId());
             throw new RpcException(new Status(StatusCode.DeadlineExceeded,
-                $"The stream ran for the server's maximum of {maxSeconds} s (Limits:MaxStreamDurationSeconds) without a client deadline; set a deadline to stream longer."));
+                $"The stream ran for the server's maximum of {maxSeconds} s (Limits:MaxStreamDurationSeconds), which a client deadline cannot extend; reconnect to continue."));
         }
     }
 }
