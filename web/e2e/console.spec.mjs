@@ -1,6 +1,8 @@
 // The console's browser test: Debian's Chromium driven by playwright-core against a real server.
-// It creates, searches, edits, suspends, activates and deletes users, and watches a change made
-// over gRPC appear live. Run by tests/UserSystem.Server.Tests/Web/ConsoleBrowserTests.cs, which starts the server and
+// It creates, searches, edits, suspends, activates and deletes users, watches a change made
+// over gRPC appear live, and checks the overview's counts and chart against the server's own
+// numbers (GET /v1/users:stats) as they change, at 30 and at 365 days. Run by
+// tests/UserSystem.Server.Tests/Web/ConsoleBrowserTests.cs, which starts the server and
 // answers the "grpc-change" request below by creating a user through a plain gRPC client.
 //   node e2e/console.spec.mjs <console url> <screenshot path>
 // Prints "step: ..." lines as it goes, "grpc-change <name>" when it wants a change made over
@@ -37,6 +39,26 @@ try {
   const pageErrors = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
 
+  // The overview must show what the server reports, without a reload: wait until every count
+  // and every day's bar equals the server's answer.
+  const expectOverviewMatchesServer = async (days) => {
+    const response = await fetch(new URL(`/v1/users:stats?days=${days}`, url));
+    if (!response.ok) throw new Error(`GET /v1/users:stats answered ${response.status}`);
+    const stats = await response.json(); // proto JSON: zero values (INACTIVE, a count of 0) are left out
+    const count = (status) => String(stats.statusCounts.find((entry) => (entry.status ?? "INACTIVE") === status)?.count ?? 0);
+    await page.locator(`#stat-total[data-count="${stats.total ?? 0}"]`).waitFor();
+    await page.locator(`#stat-active[data-count="${count("ACTIVE")}"]`).waitFor();
+    await page.locator(`#stat-suspended[data-count="${count("SUSPENDED")}"]`).waitFor();
+    await page.locator(`#stat-inactive[data-count="${count("INACTIVE")}"]`).waitFor();
+    await page.locator(`#signup-chart[data-days="${days}"]`).waitFor();
+    const bars = await page.locator("#signup-chart rect").evaluateAll((rects) => rects.map((rect) => `${rect.dataset.date}=${rect.dataset.count}`));
+    const expected = stats.dailyCreated.map((day) => `${day.date}=${day.count ?? 0}`);
+    if (bars.join() !== expected.join()) {
+      throw new Error(`the chart's ${bars.length} bars differ from the server's ${expected.length} days`);
+    }
+    return stats;
+  };
+
   step("open the console");
   await page.goto(url);
   await page.getByRole("heading", { name: "Users", exact: true }).waitFor();
@@ -58,6 +80,10 @@ try {
   await page.click("button[type=submit]");
   await page.locator(".banner.ok", { hasText: "Browser Created" }).waitFor();
   await page.locator("#user-rows tr", { hasText: email }).waitFor();
+
+  step("the overview counts the new user, as the server does");
+  const afterCreate = await expectOverviewMatchesServer(30);
+  if (afterCreate.total !== 1) throw new Error(`the server counts ${afterCreate.total} users, expected 1`);
 
   const row = page.locator("#user-rows tr", { hasText: email });
 
@@ -88,6 +114,8 @@ try {
   step("suspend and activate");
   await row.getByRole("button", { name: "Suspend" }).click();
   await row.locator(".status.suspended").waitFor();
+  await page.locator('#stat-suspended[data-count="1"]').waitFor();
+  await expectOverviewMatchesServer(30);
   await row.getByRole("button", { name: "Activate" }).click();
   await row.locator(".status.active").waitFor();
 
@@ -101,6 +129,17 @@ try {
   await page.locator("#live-events li", { hasText: liveName }).filter({ hasText: "created" }).waitFor();
   const liveRow = page.locator("#user-rows tr", { hasText: liveName });
   await liveRow.waitFor();
+  step("the overview follows the change feed: the gRPC create is counted without a reload");
+  await page.locator('#stat-total[data-count="2"]').waitFor();
+  await expectOverviewMatchesServer(30);
+
+  step("the chart over 365 days");
+  await page.click('#overview-range button[data-days="365"]');
+  await expectOverviewMatchesServer(365);
+  mkdirSync(dirname(screenshot), { recursive: true });
+  await page.locator("section.overview").screenshot({ path: screenshot.replace(/\.png$/, "-overview-365.png") });
+  await page.click('#overview-range button[data-days="30"]');
+  await expectOverviewMatchesServer(30);
 
   step("delete the user made over gRPC");
   const liveId = await liveRow.getAttribute("data-user-id");
@@ -109,6 +148,8 @@ try {
   await liveRow.waitFor({ state: "detached" });
   // Erasure: the DELETED event carries no name or email, so it is found by the user id.
   await page.locator(`#live-events li[data-user-id="${liveId}"]`, { hasText: "deleted" }).waitFor();
+  await page.locator('#stat-total[data-count="1"]').waitFor();
+  await expectOverviewMatchesServer(30);
 
   if (pageErrors.length > 0) {
     throw new Error(`the page threw: ${pageErrors.join("; ")}`);

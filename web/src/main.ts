@@ -1,15 +1,18 @@
-// The admin console: list users with paging and search, create, edit, suspend/activate and
-// delete users, and a live view of changes; every call goes to the server over gRPC-Web.
+// The admin console: an overview (counts by status, sign-ups per day), list users with paging
+// and search, create, edit, suspend/activate and delete users, and a live view of changes;
+// every call goes to the server over gRPC-Web.
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema, timestampDate } from "@bufbuild/protobuf/wkt";
 import { createUserClient, describeError, token, type CallFailure } from "./api";
 import { byId, el } from "./dom";
 import { UserStatus, type User, type UserEvent } from "./gen/user_pb";
 import { eventKindName, startLive } from "./live";
+import { Overview } from "./overview";
 import { UserPager } from "./users";
 
 const client = createUserClient();
 const pager = new UserPager(client);
+const overview = new Overview(client, (error) => showFailure("Loading the overview", describeError(error)));
 let shown: User[] = [];
 let total = 0;
 
@@ -235,6 +238,8 @@ function onLive(event: UserEvent): void {
   // A replayed history arrives as a burst: reload the list once it settles.
   window.clearTimeout(reloadTimer);
   reloadTimer = window.setTimeout(() => void load(), 150);
+  // Creates, status changes and deletes move the counts; the overview re-reads them.
+  overview.refreshSoon();
 }
 
 function applyFilter(): void {
@@ -285,6 +290,7 @@ tokenInput.addEventListener("change", () => {
   stopLive();
   stopLive = followChanges();
   void load();
+  void overview.refresh();
 });
 
 const followChanges = (): (() => void) =>
@@ -294,3 +300,4 @@ const followChanges = (): (() => void) =>
   });
 let stopLive = followChanges();
 void load();
+void overview.refresh();

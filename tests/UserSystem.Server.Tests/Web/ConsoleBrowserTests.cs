@@ -6,7 +6,8 @@ namespace UserSystem.Server.Tests.Web;
 /// <summary>
 /// The console in a real browser (Debian's Chromium via playwright-core, web/e2e/console.spec.mjs)
 /// against a real server: create, list, search, edit, suspend/activate, delete, field violations,
-/// and a change made over gRPC appearing live. The screenshot lands in TestResults/console/ for CI to keep.
+/// a change made over gRPC appearing live, and the overview panel matching GetUserStats as it changes.
+/// The screenshots land in TestResults/console/ for CI to keep.
 /// </summary>
 public sealed class ConsoleBrowserTests : ServerTestBase
 {
@@ -17,6 +18,7 @@ public sealed class ConsoleBrowserTests : ServerTestBase
         var screenshot = Path.Combine(NodeScript.RepositoryRoot, "TestResults", "console", "console.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         File.Delete(screenshot);
+        File.Delete(screenshot.Replace(".png", "-overview-365.png", StringComparison.Ordinal));
         using var browser = NodeScript.Start("e2e/console.spec.mjs", Server.HttpAddress.ToString(), screenshot);
 
         // The script asks for a change through another client; make it over plain gRPC.
@@ -31,6 +33,7 @@ public sealed class ConsoleBrowserTests : ServerTestBase
         Assert.True(exitCode == 0, browser.Output);
         Assert.Contains("passed", browser.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(screenshot), $"no screenshot at {screenshot}");
+        Assert.True(File.Exists(screenshot.Replace(".png", "-overview-365.png", StringComparison.Ordinal)), "no screenshot of the overview at 365 days");
         // What the page did is what the server stored.
         var stored = await Client.ListUsersAsync(new ListUsersRequest { Limit = 100 }).ResponseAsync.DefaultTimeout();
         var edited = Assert.Single(stored.Users);
