@@ -1,6 +1,10 @@
 namespace UserSystem.Server.Diagnostics;
 
-/// <summary>Every log line the server writes, with stable event ids.</summary>
+/// <summary>
+/// The call pipeline's crash and shutdown lines. Each area keeps its own [LoggerMessage] class
+/// (CallLog, AuditLog, SecurityLog, PostgresLog, CacheLog, ...) with its own event ids; the client
+/// library's ClientLog uses 6000 and up.
+/// </summary>
 internal static partial class Log
 {
     // 1000, the call-finished line, is in Rpc/Interceptors/CallLog.cs with the audit lines.

@@ -45,8 +45,9 @@ public static class HostingExtensions
             });
             kestrel.Listen(address, options.HttpPort, listen =>
             {
-                // With TLS, ALPN lets one port offer both; without it, Kestrel serves HTTP/1.1 only here.
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // With TLS, ALPN lets one port offer both. Without it, a port offering both serves
+                // HTTP/1.1 only (and Kestrel warns at every start), so say what it can serve.
+                listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 tls?.Apply(listen);
             });
         });

@@ -1,7 +1,7 @@
+using System.Diagnostics;
 using Google.Rpc;
 using Grpc.Core;
 using UserSystem.Server.Domain;
-using StatusCode = Grpc.Core.StatusCode;
 
 namespace UserSystem.Server.Rpc;
 
@@ -17,10 +17,9 @@ public static class DomainErrorMapper
         StaleEtagException => Plain(Code.Aborted, exception.Message),
         EventHistoryPrunedException => Plain(Code.OutOfRange, exception.Message),
         StorageUnavailableException => Plain(Code.Unavailable, exception.Message),
-        _ => Plain(Code.FailedPrecondition, exception.Message),
+        // Every subtype has its arm above; a new one must get its own, not a silent default.
+        _ => throw new UnreachableException($"{exception.GetType().Name} has no status code in DomainErrorMapper."),
     };
-
-    public static StatusCode StatusCodeOf(UserDomainException exception) => ToRpcException(exception).StatusCode;
 
     private static RpcException WithBadRequest(InvalidInputException exception)
     {

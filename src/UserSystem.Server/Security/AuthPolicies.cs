@@ -3,9 +3,9 @@ namespace UserSystem.Server.Security;
 /// <summary>
 /// Authorization policy names for <c>[Authorize(Policy = ...)]</c> on RPCs. Protecting a new RPC is
 /// one attribute: <see cref="Admin"/> for operations on everyone, <see cref="SelfOrAdmin"/> plus
-/// <see cref="OwnerCheck.EnsureSelfOrAdmin"/> for operations on one user. For the RPCs to come:
-/// <c>UpdateUser</c> is SelfOrAdmin plus the owner check; <c>SetUserStatus</c>, <c>DeleteUser</c>
-/// and <c>WatchUsers</c> are Admin (a user may not change their own status or watch everyone).
+/// <see cref="OwnerCheck.EnsureSelfOrAdmin"/> for operations on one user: <c>GetUser</c> and
+/// <c>UpdateUser</c> are SelfOrAdmin plus the owner check; every other RPC is Admin (a user may not
+/// change their own status, list or watch everyone).
 /// </summary>
 public static class AuthPolicies
 {

@@ -5,8 +5,6 @@ namespace UserSystem.Server.Web;
 /// <summary>The CORS policy for REST and gRPC-Web calls from pages on other origins.</summary>
 internal static class WebCorsPolicy
 {
-    public const string Name = "web";
-
     // Browsers hide response headers from scripts unless CORS exposes them: gRPC-Web reads the
     // status from these, and the console shows the request id of a failed call.
     private static readonly string[] ExposedHeaders =
