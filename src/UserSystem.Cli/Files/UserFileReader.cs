@@ -24,10 +24,20 @@ public static class UserFileReader
             return Checked(ParseJson(line, text));
         }
 
-        var fields = text.Split(',');
-        return fields.Length < 2
+        // The same RFC 4180 reader as import: quoted fields may hold commas and quotes.
+        IReadOnlyList<string> fields;
+        try
+        {
+            fields = CsvRecordReader.ReadAsync(new StringReader(text)).ToBlockingEnumerable().FirstOrDefault().Fields ?? [];
+        }
+        catch (FormatException)
+        {
+            return (null, new RowProblem(line, "a quoted field is not closed on this line"));
+        }
+
+        return fields.Count < 2
             ? (null, new RowProblem(line, "expected name,email[,age[,hobby;hobby]] or a JSON object"))
-            : Checked(FromFields(line, fields[0], fields[1], fields.ElementAtOrDefault(2), fields.Length > 3 ? string.Join(',', fields[3..]) : null));
+            : Checked(FromFields(line, fields[0], fields[1], fields.ElementAtOrDefault(2), fields.Count > 3 ? string.Join(',', fields.Skip(3)) : null));
     }
 
     private static async IAsyncEnumerable<(UserRow?, RowProblem?)> ReadCsvAsync(TextReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
