@@ -32,6 +32,6 @@ as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE bench_users"
 
 mkdir -p "$WORK/run" && chmod 777 "$WORK/run"
-flock /tmp/bench.lock dotnet bench/Pipeline/bin/Release/net10.0/Pipeline.dll \
+flock -o /tmp/bench.lock dotnet bench/Pipeline/bin/Release/net10.0/Pipeline.dll \
   --server "$WORK/server/UserSystem.Server.dll" --reference "$WORK/reference/ReferenceServer.dll" --work "$WORK/run" \
   --postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_users" "$@"

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # One benchmark at a time on this machine: queue on the shared lock.
-[ -z "${WRITES_BENCH_LOCKED:-}" ] && exec env WRITES_BENCH_LOCKED=1 flock /tmp/bench.lock "$0" "$@"
+[ -z "${WRITES_BENCH_LOCKED:-}" ] && exec env WRITES_BENCH_LOCKED=1 flock -o /tmp/bench.lock "$0" "$@"
 
 ROUNDS="${1:-3}"
 SECONDS_PER_RUN="${2:-10}"
