@@ -32,7 +32,7 @@ internal static class ChatCommand
                 await foreach (var user in call.ResponseStream.ReadAllAsync(cancellationToken))
                 {
                     created++;
-                    await (session.Json ? UserOutput.WriteJsonAsync(session, user) : session.Host.Out.WriteLineAsync("created " + UserOutput.Line(user).TrimStart()));
+                    await ResultOutput.WriteAsync(session, user, "created " + UserOutput.Line(user).TrimStart());
                 }
             }, cancellationToken);
 

@@ -20,16 +20,7 @@ internal static class CreateCommand
         {
             var request = new CreateUserRequest { Name = parse.GetValue(name)!, Email = parse.GetValue(email)!, Age = parse.GetValue(age), Hobbies = { parse.GetValue(hobbies) ?? [] }, RequestId = parse.GetValue(requestId) ?? string.Empty };
             var response = await session.Users.CreateUserAsync(request, session.Call(cancellationToken));
-            if (session.Json)
-            {
-                await UserOutput.WriteJsonAsync(session, response);
-            }
-            else
-            {
-                UserOutput.WriteTable(session, [response.User]);
-                await session.Host.Out.WriteLineAsync(response.Message);
-            }
-
+            await ResultOutput.WriteAsync(session, response, [response.User], footer: response.Message);
             return ExitCodes.Success;
         });
         return command;

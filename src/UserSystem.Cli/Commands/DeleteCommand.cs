@@ -10,13 +10,13 @@ internal static class DeleteCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var id = new Argument<int>("id") { Description = "The user's id" };
-        var etag = new Option<string>("--etag") { Description = "Delete only if this is still the user's etag (else exit 5)" };
+        var id = SharedSymbols.UserId();
+        var etag = SharedSymbols.Etag("Delete");
         var command = new Command("delete", "Delete a user (its email becomes free again).") { id, etag };
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {
             var userId = parse.GetValue(id);
-            await session.Users.DeleteUserAsync(new DeleteUserRequest { Id = userId, Etag = parse.GetValue(etag) ?? string.Empty }, session.Call(cancellationToken));
+            await session.Users.DeleteUserAsync(new DeleteUserRequest { Id = userId, Etag = parse.GetEtag(etag) }, session.Call(cancellationToken));
             // The RPC answers Empty, so there is no result for standard output; the confirmation is a summary (standard error).
             await session.Host.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Deleted user {userId}."));
             return ExitCodes.Success;

@@ -10,20 +10,12 @@ internal static class GetCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var id = new Argument<int>("id") { Description = "The user's id" };
+        var id = SharedSymbols.UserId();
         var command = new Command("get", "Show one user.") { id };
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {
             var user = await session.Users.GetUserAsync(new GetUserRequest { Id = parse.GetValue(id) }, session.Call(cancellationToken));
-            if (session.Json)
-            {
-                await UserOutput.WriteJsonAsync(session, user);
-            }
-            else
-            {
-                UserOutput.WriteTable(session, [user]);
-            }
-
+            await ResultOutput.WriteAsync(session, user, [user]);
             return ExitCodes.Success;
         });
         return command;

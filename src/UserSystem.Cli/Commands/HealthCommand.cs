@@ -15,21 +15,13 @@ internal static class HealthCommand
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {
             var response = await session.Health.CheckAsync(new HealthCheckRequest { Service = parse.GetValue(service) ?? string.Empty }, session.Call(cancellationToken));
-            if (session.Json)
+            await ResultOutput.WriteAsync(session, response, response.Status switch
             {
-                await UserOutput.WriteJsonAsync(session, response);
-            }
-            else
-            {
-                await session.Host.Out.WriteLineAsync(response.Status switch
-                {
-                    HealthCheckResponse.Types.ServingStatus.Serving => "SERVING",
-                    HealthCheckResponse.Types.ServingStatus.NotServing => "NOT_SERVING",
-                    HealthCheckResponse.Types.ServingStatus.ServiceUnknown => "SERVICE_UNKNOWN",
-                    _ => "UNKNOWN",
-                });
-            }
-
+                HealthCheckResponse.Types.ServingStatus.Serving => "SERVING",
+                HealthCheckResponse.Types.ServingStatus.NotServing => "NOT_SERVING",
+                HealthCheckResponse.Types.ServingStatus.ServiceUnknown => "SERVICE_UNKNOWN",
+                _ => "UNKNOWN",
+            });
             return response.Status == HealthCheckResponse.Types.ServingStatus.Serving ? ExitCodes.Success : ExitCodes.Unavailable;
         });
         return command;

@@ -61,16 +61,8 @@ internal static class ImportCommand
                     SendAsync(session, path, fileFormat, progress.AddTask($"Importing {count} users", maxValue: count), cancellationToken))
                 : await SendAsync(session, path, fileFormat, null, cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (session.Json)
-            {
-                await UserOutput.WriteJsonAsync(session, response);
-            }
-            else
-            {
-                var ranges = string.Join(", ", response.CreatedIds.Select(range => range.First == range.Last ? $"{range.First}" : $"{range.First}-{range.Last}"));
-                await session.Host.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Imported {response.CreatedCount} users (ids {ranges}) in {elapsed.TotalSeconds:0.0} s: {response.Message}"));
-            }
-
+            var ranges = string.Join(", ", response.CreatedIds.Select(range => range.First == range.Last ? $"{range.First}" : $"{range.First}-{range.Last}"));
+            await ResultOutput.WriteAsync(session, response, string.Create(CultureInfo.InvariantCulture, $"Imported {response.CreatedCount} users (ids {ranges}) in {elapsed.TotalSeconds:0.0} s: {response.Message}"));
             return ExitCodes.Success;
         });
         return command;

@@ -51,15 +51,8 @@ internal static class ListCommand
             }
 
             var response = await session.Users.ListUsersAsync(request, session.Call(cancellationToken));
-            if (session.Json)
-            {
-                await UserOutput.WriteJsonAsync(session, response);
-            }
-            else
-            {
-                UserOutput.WriteTable(session, response.Users, byToken ? TokenCaption(response) : string.Create(CultureInfo.InvariantCulture, $"page {response.Page}: {response.Users.Count} of {response.Total} users"));
-            }
-
+            var caption = byToken ? TokenCaption(response) : string.Create(CultureInfo.InvariantCulture, $"page {response.Page}: {response.Users.Count} of {response.Total} users");
+            await ResultOutput.WriteAsync(session, response, response.Users, caption);
             return ExitCodes.Success;
         });
         return command;

@@ -16,22 +16,14 @@ internal static class StatusCommand
 
     private static Command Create(CommandRunner runner, string name, string description, UserStatus status)
     {
-        var id = new Argument<int>("id") { Description = "The user's id" };
-        var etag = new Option<string>("--etag") { Description = "Act only if this is still the user's etag (else exit 5)" };
+        var id = SharedSymbols.UserId();
+        var etag = SharedSymbols.Etag("Act");
         var command = new Command(name, description) { id, etag };
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {
-            var request = new SetUserStatusRequest { Id = parse.GetValue(id), Status = status, Etag = parse.GetValue(etag) ?? string.Empty };
+            var request = new SetUserStatusRequest { Id = parse.GetValue(id), Status = status, Etag = parse.GetEtag(etag) };
             var user = await session.Users.SetUserStatusAsync(request, session.Call(cancellationToken));
-            if (session.Json)
-            {
-                await UserOutput.WriteJsonAsync(session, user);
-            }
-            else
-            {
-                UserOutput.WriteTable(session, [user]);
-            }
-
+            await ResultOutput.WriteAsync(session, user, [user]);
             return ExitCodes.Success;
         });
         return command;

@@ -20,7 +20,7 @@ internal static class StreamCommand
             await foreach (var user in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 count++;
-                await (session.Json ? UserOutput.WriteJsonAsync(session, user) : session.Host.Out.WriteLineAsync(UserOutput.Line(user)));
+                await ResultOutput.WriteAsync(session, user, UserOutput.Line(user));
             }
 
             await session.Host.Error.WriteLineAsync($"{count} users streamed.");

@@ -11,18 +11,18 @@ internal static class UpdateCommand
 {
     public static Command Create(CommandRunner runner)
     {
-        var id = new Argument<int>("id") { Description = "The user's id" };
+        var id = SharedSymbols.UserId();
         var name = new Option<string>("--name") { Description = "New full name (1-100 characters)" };
         var email = new Option<string>("--email") { Description = "New email address (unique)" };
         var age = new Option<int>("--age") { Description = "New age (0-150)" };
         var hobbies = new Option<string[]>("--hobby") { Description = "A hobby; repeat for several; replaces all hobbies", AllowMultipleArgumentsPerToken = false };
         var clearHobbies = new Option<bool>("--clear-hobbies") { Description = "Remove every hobby" };
-        var etag = new Option<string>("--etag") { Description = "Change only if this is still the user's etag (else exit 5); without it the change is unconditional" };
+        var etag = SharedSymbols.Etag("Change", "; without it the change is unconditional");
         var command = new Command("update", "Change some fields of a user; fields without an option stay as they are.") { id, name, email, age, hobbies, clearHobbies, etag };
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {
             // The mask lists exactly the options given, so "--age 0" sets 0 while a missing --age keeps the age.
-            var user = new User { Id = parse.GetValue(id), Etag = parse.GetValue(etag) ?? string.Empty };
+            var user = new User { Id = parse.GetValue(id), Etag = parse.GetEtag(etag) };
             var mask = new FieldMask();
             if (parse.GetResult(name) is not null)
             {
@@ -60,16 +60,7 @@ internal static class UpdateCommand
             }
 
             var updated = await session.Users.UpdateUserAsync(new UpdateUserRequest { User = user, UpdateMask = mask }, session.Call(cancellationToken));
-            if (session.Json)
-            {
-                await UserOutput.WriteJsonAsync(session, updated);
-            }
-            else
-            {
-                UserOutput.WriteTable(session, [updated]);
-                await session.Host.Out.WriteLineAsync("etag " + updated.Etag);
-            }
-
+            await ResultOutput.WriteAsync(session, updated, [updated], footer: "etag " + updated.Etag);
             return ExitCodes.Success;
         });
         return command;

@@ -36,7 +36,7 @@ internal static class WatchCommand
                         {
                             count++;
                             last = userEvent.EventId;
-                            await (session.Json ? UserOutput.WriteJsonAsync(session, userEvent) : session.Host.Out.WriteLineAsync(EventOutput.Line(userEvent)));
+                            await ResultOutput.WriteAsync(session, userEvent, EventOutput.Line(userEvent));
                             await session.Host.Out.FlushAsync(CancellationToken.None);
                         }
 

@@ -1,23 +1,13 @@
 using System.Globalization;
-using Google.Protobuf;
 using Spectre.Console;
 using UserSystem.Cli.Hosting;
 using UserSystem.Contracts;
 
 namespace UserSystem.Cli.Output;
 
-/// <summary>How users look: a table for people, proto3 JSON (stable lowerCamelCase names, defaults included) for scripts.</summary>
+/// <summary>How users look to people: a table, or one line each. <see cref="ResultOutput"/> picks this or JSON.</summary>
 public static class UserOutput
 {
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
-
-    /// <summary>One JSON document on one line, written past Spectre so it is never wrapped.</summary>
-    public static Task WriteJsonAsync(CliSession session, IMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.Host.Out.WriteLineAsync(Formatter.Format(message));
-    }
-
     public static void WriteTable(CliSession session, IEnumerable<User> users, string? caption = null)
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -35,7 +25,8 @@ public static class UserOutput
 
         if (caption is not null)
         {
-            table.Caption(new TableTitle(caption));
+            // A title is markup: escape it, so a bracket in it prints as itself.
+            table.Caption(new TableTitle(Markup.Escape(caption)));
         }
 
         session.Out.Write(table);
