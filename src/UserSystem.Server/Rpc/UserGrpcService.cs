@@ -132,7 +132,10 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
     [Authorize(Policy = AuthPolicies.Admin)]
     public override async Task<CreateUserResponse> CreateBatchUsers(IAsyncStreamReader<CreateUserRequest> requestStream, ServerCallContext context)
     {
-        var result = await store.CreateBatchAsync(requestStream.ReadValidNewUsersAsync(_limits.MaxBatchSize, context.CancellationToken), context.GetChangeContext(), context.CancellationToken);
+        // Once the whole input is read the batch is at its commit point: a server stop or the
+        // stream-duration cap no longer cancels it, so it commits and is answered with its result.
+        var users = StreamCommitPoint.CommitAtEnd(requestStream.ReadValidNewUsersAsync(_limits.MaxBatchSize, context.CancellationToken), context);
+        var result = await store.CreateBatchAsync(users, context.GetChangeContext(), context.CancellationToken);
         return new CreateUserResponse
         {
             Message = $"{result.Count} users created",
@@ -156,8 +159,13 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
                     $"holds more than the maximum of {_limits.MaxBatchSize} items per call (Limits:MaxBatchSize); the first {_limits.MaxBatchSize} were created and answered, send the rest in a new call");
             }
 
-            var user = await store.CreateAsync(UserRequestValidation.ToValidNewUser(request), context.GetChangeContext(), null, context.CancellationToken);
+            var newUser = UserRequestValidation.ToValidNewUser(request);
+            // An item read is stored and answered even if the server stops meanwhile; the stop
+            // then ends the call before the next item, saying which users were created.
+            using var commit = StreamCommitPoint.Enter(context);
+            var user = await store.CreateAsync(newUser, context.GetChangeContext(), null, context.CancellationToken);
             await responseStream.WriteAsync(user.ToContract(), context.CancellationToken);
+            commit.Complete();
         }
     }
 

@@ -6,12 +6,14 @@ using UserSystem.Server.Hosting;
 namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
-/// Bounds a streaming call's life with one linked token: the caller's own cancellation, the
-/// server stopping (the stream ends at once with <c>UNAVAILABLE</c>, so a stop does not wait on
-/// streams that could run for hours; unary calls are left to finish) and
+/// Bounds a streaming call's life with one token: the caller's own cancellation, the server
+/// stopping (the stream ends at once with <c>UNAVAILABLE</c>, so a stop does not wait on streams
+/// that could run for hours; unary calls are left to finish) and
 /// <c>Limits:MaxStreamDurationSeconds</c> (<c>DEADLINE_EXCEEDED</c>), so no stream holds server
-/// resources forever: a client deadline can only shorten that, never extend it. Innermost, so these statuses pass
-/// through error mapping unchanged.
+/// resources forever: a client deadline can only shorten that, never extend it. The server's two
+/// reasons wait for a call at its <see cref="StreamCommitPoint"/>: a batch that is committing, or a
+/// chat's item in flight, is answered for real, and "retry the call" is said only when the call
+/// stored nothing. Innermost, so these statuses pass through error mapping unchanged.
 /// </summary>
 public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime, IOptions<LimitsOptions> limits, ILogger<StreamLifetimeInterceptor> logger)
     : ServerCallInterceptor
@@ -27,31 +29,38 @@ public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime,
             return await continuation(context);
         }
 
-        var stopping = lifetime.ApplicationStopping;
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var commitPoint = StreamCommitPoint.Attach(context, call);
+        // A stop that has already begun ends the call at once (the callback runs on registration).
+        using var onStopping = lifetime.ApplicationStopping.Register(static point => ((StreamCommitPoint)point!).End(StreamEnd.Shutdown), commitPoint);
         // A client deadline sooner than the maximum ends the call by itself (context.CancellationToken).
-        var bounded = context.Deadline > DateTime.UtcNow + _maxDuration;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-        if (bounded)
-        {
-            linked.CancelAfter(_maxDuration);
-        }
+        using var cap = context.Deadline > DateTime.UtcNow + _maxDuration ? new CancellationTokenSource(_maxDuration) : null;
+        using var onCap = cap?.Token.Register(static point => ((StreamCommitPoint)point!).End(StreamEnd.MaxDuration), commitPoint);
 
         try
         {
-            return await continuation(new LinkedServerCallContext(context, context.GetHttpContext(), linked.Token));
+            return await continuation(new LinkedServerCallContext(context, context.GetHttpContext(), call.Token));
         }
-        catch (OperationCanceledException) when (linked.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (commitPoint.EndedBy is { } end && !context.CancellationToken.IsCancellationRequested)
         {
-            if (stopping.IsCancellationRequested)
-            {
-                Log.StreamEndedByShutdown(logger, context.Method, context.GetRequestId());
-                throw new RpcException(new Status(StatusCode.Unavailable, "The server is shutting down; retry the call."));
-            }
-
-            var maxSeconds = (int)_maxDuration.TotalSeconds;
-            AuditLog.StreamTooLong(logger, context.Method, maxSeconds, context.GetRequestId());
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded,
-                $"The stream ran for the server's maximum of {maxSeconds} s (Limits:MaxStreamDurationSeconds), which a client deadline cannot extend; reconnect to continue."));
+            throw end == StreamEnd.Shutdown ? ShutdownStatus(context, commitPoint.Completed) : MaxDurationStatus(context, commitPoint.Completed);
         }
+    }
+
+    private RpcException ShutdownStatus(ServerCallContext context, int answered)
+    {
+        Log.StreamEndedByShutdown(logger, context.Method, context.GetRequestId());
+        return new RpcException(new Status(StatusCode.Unavailable, answered == 0
+            ? "The server is shutting down; retry the call."
+            : $"The server is shutting down: every user answered on this call ({answered}) was created; send only the items that were not answered, on a new call."));
+    }
+
+    private RpcException MaxDurationStatus(ServerCallContext context, int answered)
+    {
+        var maxSeconds = (int)_maxDuration.TotalSeconds;
+        AuditLog.StreamTooLong(logger, context.Method, maxSeconds, context.GetRequestId());
+        var created = answered == 0 ? "" : $" Every user answered on this call ({answered}) was created; send only the items that were not answered.";
+        return new RpcException(new Status(StatusCode.DeadlineExceeded,
+            $"The stream ran for the server's maximum of {maxSeconds} s (Limits:MaxStreamDurationSeconds), which a client deadline cannot extend; reconnect to continue.{created}"));
     }
 }
