@@ -21,7 +21,16 @@ public sealed class RequestContext(string requestId)
     public static string RequestIdOf(HttpContext context) => context.Features.Get<RequestContext>()?.RequestId ?? "-";
 
     internal static RequestContext From(HttpRequest request) =>
-        new(FromCaller(request.Headers["x-request-id"]) ?? FromCaller(request.Headers[RequestIdHeader]) ?? Guid.NewGuid().ToString("N"));
+        new(FromCaller(request.Headers["x-request-id"]) ?? FromCaller(request.Headers[RequestIdHeader]) ?? NewRequestId());
+
+    // 32 hex digits, like a GUID's "N" form, from the fast non-cryptographic generator: an id must
+    // be unique, not unguessable, and a GUID per request cost about 3% of a GetUser call's CPU.
+    private static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
 
     private static string? FromCaller(Microsoft.Extensions.Primitives.StringValues values)
     {

@@ -18,7 +18,7 @@ public static class ObservabilityExtensions
     {
         builder.Services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(builder.Configuration, TelemetryOptions.SectionName);
         builder.Services.AddSingleton<UserSystemMetrics>();
-        builder.Logging.AddCallLogSampling();
+        builder.Services.AddSingleton<CallLogSampling>();
         // The health gauge and the feed lag: each measured in the background, read by the scrape.
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
         builder.Services.Configure<HealthCheckPublisherOptions>(options =>

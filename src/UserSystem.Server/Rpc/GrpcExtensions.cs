@@ -30,6 +30,12 @@ public static class GrpcExtensions
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.Interceptors.Add<StreamLifetimeInterceptor>();
         });
+        // Registered, so grpc-dotnet resolves one instance of each instead of building them (and
+        // their loggers) for every call; they hold no per-call state.
+        services.AddSingleton<CallObserverInterceptor>();
+        services.AddSingleton<CallerLimitsInterceptor>();
+        services.AddSingleton<ErrorMappingInterceptor>();
+        services.AddSingleton<StreamLifetimeInterceptor>();
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);
 

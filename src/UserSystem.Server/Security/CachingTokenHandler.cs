@@ -16,7 +16,7 @@ internal sealed class CachingTokenHandler(TokenHandler inner, TimeProvider time,
     public const int DefaultMaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, TokenValidationResult> _valid = new(StringComparer.Ordinal);
-    private KeyGeneration? _keys;
+    private SecurityKey[] _keys = [];
 
     public int MaxEntries => maxEntries;
 
@@ -24,11 +24,11 @@ internal sealed class CachingTokenHandler(TokenHandler inner, TimeProvider time,
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var keys = await KeyGeneration.OfAsync(validationParameters).ConfigureAwait(false);
-        if (!Equals(Volatile.Read(ref _keys), keys))
+        var authorityKeys = await AuthorityKeysAsync(validationParameters).ConfigureAwait(false);
+        if (!SameKeys(Volatile.Read(ref _keys), validationParameters, authorityKeys))
         {
             _valid.Clear();
-            Volatile.Write(ref _keys, keys);
+            Volatile.Write(ref _keys, [.. KeysOf(validationParameters, authorityKeys)]);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -86,25 +86,57 @@ internal sealed class CachingTokenHandler(TokenHandler inner, TimeProvider time,
         TokenContext = result.TokenContext,
     };
 
-    /// <summary>The signing keys a validation used, compared by identity: new key objects mean new keys.</summary>
-    private sealed record KeyGeneration(object? Key, object? Keys, object? AuthorityKeys)
-    {
-        public static async ValueTask<KeyGeneration> OfAsync(TokenValidationParameters parameters)
-        {
-            object? authorityKeys = null;
-            if (parameters.ConfigurationManager is { } manager)
-            {
-                // The authority's cached discovery document; a refresh is a new object with a new key set.
-                var configuration = await manager.GetBaseConfigurationAsync(CancellationToken.None).ConfigureAwait(false);
-                authorityKeys = configuration?.SigningKeys;
-            }
+    // The authority's cached discovery document; a refresh is a new object with new key objects.
+    private static async ValueTask<ICollection<SecurityKey>?> AuthorityKeysAsync(TokenValidationParameters parameters) =>
+        parameters.ConfigurationManager is { } manager
+            ? (await manager.GetBaseConfigurationAsync(CancellationToken.None).ConfigureAwait(false))?.SigningKeys
+            : null;
 
-            return new KeyGeneration(parameters.IssuerSigningKey, parameters.IssuerSigningKeys, authorityKeys);
+    private static IEnumerable<SecurityKey> KeysOf(TokenValidationParameters parameters, ICollection<SecurityKey>? authorityKeys)
+    {
+        IEnumerable<SecurityKey> keys = parameters.IssuerSigningKey is { } key ? [key] : [];
+        return keys.Concat(parameters.IssuerSigningKeys ?? []).Concat(authorityKeys ?? []);
+    }
+
+    // Compared key by key, by identity: the bearer handler clones its parameters (key list
+    // included) for every request, but the key objects stay the same until keys are reloaded.
+    // Checked on every call, so without allocating.
+    private static bool SameKeys(SecurityKey[] known, TokenValidationParameters parameters, ICollection<SecurityKey>? authorityKeys)
+    {
+        var index = 0;
+        if (parameters.IssuerSigningKey is { } key && !Next(known, ref index, key))
+        {
+            return false;
         }
 
-        public bool Equals(KeyGeneration? other) =>
-            other is not null && ReferenceEquals(Key, other.Key) && ReferenceEquals(Keys, other.Keys) && ReferenceEquals(AuthorityKeys, other.AuthorityKeys);
-
-        public override int GetHashCode() => 0;
+        return SameSequence(known, ref index, parameters.IssuerSigningKeys) && SameSequence(known, ref index, authorityKeys) && index == known.Length;
     }
+
+    private static bool SameSequence(SecurityKey[] known, ref int index, IEnumerable<SecurityKey>? keys)
+    {
+        if (keys is IList<SecurityKey> list)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (!Next(known, ref index, list[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        foreach (var key in keys ?? [])
+        {
+            if (!Next(known, ref index, key))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Next(SecurityKey[] known, ref int index, SecurityKey key) => index < known.Length && ReferenceEquals(known[index++], key);
 }

@@ -63,6 +63,8 @@ public static class SecurityExtensions
     {
         // Keep claim names as they are in the token ("sub", "uid", "role"), not .NET's long URIs.
         bearer.MapInboundClaims = false;
+        // Nothing reads the raw token back (GetTokenAsync), so don't copy it into every request's properties.
+        bearer.SaveToken = false;
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
             NameClaimType = CallerClaims.Subject,

@@ -77,6 +77,39 @@ public sealed class TokenCacheTests
     }
 
     [Fact]
+    public async Task ParametersClonedForEveryCall_WithAKeyList_StillHitTheCache()
+    {
+        // The JWT bearer handler clones its parameters, key list included, for every request.
+        var configured = new TokenValidationParameters { IssuerSigningKeys = [new SymmetricSecurityKey(new byte[32]), new SymmetricSecurityKey(new byte[32])] };
+        var cache = new CachingTokenHandler(_inner, _clock);
+        var token = _tokens.Admin();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var perRequest = configured.Clone();
+            Assert.NotSame(configured.IssuerSigningKeys, perRequest.IssuerSigningKeys);
+            Assert.True((await cache.ValidateTokenAsync(token, perRequest).DefaultTimeout()).IsValid);
+        }
+
+        Assert.Equal(1, _inner.Calls);
+    }
+
+    [Fact]
+    public async Task AKeyAddedToTheList_EmptiesTheCache()
+    {
+        var key = new SymmetricSecurityKey(new byte[32]);
+        var cache = new CachingTokenHandler(_inner, _clock);
+        var token = _tokens.Admin();
+        await cache.ValidateTokenAsync(token, new TokenValidationParameters { IssuerSigningKeys = [key] }).DefaultTimeout();
+
+        var rotated = new TokenValidationParameters { IssuerSigningKeys = [key, new SymmetricSecurityKey(new byte[32])] };
+        await cache.ValidateTokenAsync(token, rotated).DefaultTimeout();
+        await cache.ValidateTokenAsync(token, rotated.Clone()).DefaultTimeout();
+
+        Assert.Equal(2, _inner.Calls);
+    }
+
+    [Fact]
     public async Task InvalidTokens_AreNotCached()
     {
         _inner.Valid = false;

@@ -3,9 +3,9 @@ using Grpc.Core;
 namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
-/// The per-call lines, each in its own category so sampling can treat them apart: the
-/// call-finished line (1000; 1003 for a successful read) and the audit line (4100; 4102 for a
-/// successful read). Only the successful-read ids are sampled (Observability/CallLogSampling).
+/// The per-call lines, each in its own category: the call-finished line (1000; 1003 for a
+/// successful read) and the audit line (4100; 4102 for a successful read). Only successful reads
+/// are sampled (Observability/CallLogSampling); their own event ids let a log query tell them apart.
 /// </summary>
 internal static partial class CallLog
 {
@@ -17,9 +17,9 @@ internal static partial class CallLog
 
     private const string Service = "/user.UserService/";
 
-    public static void Finished(ILogger logger, string method, StatusCode status, double elapsedMilliseconds, string requestId)
+    public static void Finished(ILogger logger, bool successfulRead, string method, StatusCode status, double elapsedMilliseconds, string requestId)
     {
-        if (status == StatusCode.OK && IsRead(method))
+        if (successfulRead)
         {
             ReadFinished(logger, method, status, elapsedMilliseconds, requestId);
         }
@@ -29,9 +29,9 @@ internal static partial class CallLog
         }
     }
 
-    public static void Audit(ILogger logger, string actor, string method, StatusCode status, string requestId)
+    public static void Audit(ILogger logger, bool successfulRead, string actor, string method, StatusCode status, string requestId)
     {
-        if (status == StatusCode.OK && IsRead(method))
+        if (successfulRead)
         {
             ReadAudited(logger, actor, method, status, requestId);
         }
@@ -42,7 +42,7 @@ internal static partial class CallLog
     }
 
     // Reads change nothing; every other method of the service changes users.
-    private static bool IsRead(string method) =>
+    public static bool IsRead(string method) =>
         method.StartsWith(Service, StringComparison.Ordinal) && method.AsSpan(Service.Length) is "GetUser" or "ListUsers" or "StreamUsers" or "WatchUsers";
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "gRPC {Method} finished with {StatusCode} in {ElapsedMilliseconds:0.0} ms (request id {RequestId})")]

@@ -14,7 +14,7 @@ namespace UserSystem.Server.Rpc.Interceptors;
 /// (duration, calls in flight, users created from <c>created_count</c> or one per
 /// <c>ChatWithUsers</c> reply). Outermost interceptor, so it sees limit rejections too.
 /// </summary>
-public sealed class CallObserverInterceptor(UserSystemMetrics metrics, ILoggerFactory loggers) : Interceptor
+public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSampling sampling, ILoggerFactory loggers) : Interceptor
 {
     private const string ChatWithUsersMethod = "/user.UserService/ChatWithUsers";
 
@@ -81,10 +81,14 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, ILoggerFa
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.CallEnded(method, status, elapsed);
-            CallLog.Finished(_calls, method, status, elapsed.TotalMilliseconds, context.GetRequestId());
-            if (method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal))
+            var successfulRead = status == StatusCode.OK && CallLog.IsRead(method);
+            if (!successfulRead || sampling.KeepsSuccessfulRead())
             {
-                CallLog.Audit(_audit, context.GetCaller().Actor, method, status, context.GetRequestId());
+                CallLog.Finished(_calls, successfulRead, method, status, elapsed.TotalMilliseconds, context.GetRequestId());
+                if (method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal))
+                {
+                    CallLog.Audit(_audit, successfulRead, context.GetCaller().Actor, method, status, context.GetRequestId());
+                }
             }
         }
     }
