@@ -55,6 +55,10 @@ public static class UserSystemServer
         }
         catch
         {
+            // Build is synchronous (Program and the tests call it as is), so this path waits for the
+            // disposal. That cannot deadlock: the host never started (no hosted service ran, nothing
+            // is in flight), and the hosting and DI libraries await with ConfigureAwait(false), so no
+            // continuation needs this thread or a synchronization context. Host.Dispose() does the same.
             app.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }

@@ -14,13 +14,12 @@ public static class CachingExtensions
     /// </summary>
     public static IServiceCollection AddUserCache(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection(CacheOptions.SectionName);
         services.AddValidatedOptions<CacheOptions, CacheOptionsAnnotationsValidator>(configuration, CacheOptions.SectionName)
             .ValidateWith<CacheOptions, CacheOptionsValidator>();
 
         // Whether there is a second level decides the registrations, so it is read here; the
         // validator still checks the whole section at start.
-        var options = section.Get<CacheOptions>() ?? new CacheOptions();
+        var options = configuration.ReadForRegistration<CacheOptions>(CacheOptions.SectionName);
         services.AddHybridCache(hybrid =>
             {
                 var expiration = TimeSpan.FromSeconds(Math.Clamp(options.ExpirationSeconds, 1, CacheOptions.MaxExpirationSeconds));

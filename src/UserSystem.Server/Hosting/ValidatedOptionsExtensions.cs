@@ -22,10 +22,33 @@ public static class ValidatedOptionsExtensions
         return services.AddValidatedOptions<TOptions>(configuration, section);
     }
 
-    /// <summary>Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and validates it at start with the validators chained on.</summary>
+    /// <summary>
+    /// Binds <typeparamref name="TOptions"/> to <paramref name="section"/> and validates it at start with the validators chained on.
+    /// A value that does not convert to its setting's type is one more validation failure, naming the setting and the value.
+    /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)
-        where TOptions : class =>
-        services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var binding = new BindingFailures<TOptions>();
+        services.AddSingleton<IValidateOptions<TOptions>>(binding);
+        // As OptionsBuilder.Bind does, so an IOptionsMonitor still sees a reloaded section.
+        services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(new ConfigurationChangeTokenSource<TOptions>(configuration.GetSection(section)));
+        return services.AddOptions<TOptions>().Configure(options => binding.Bind(configuration.GetSection(section), options)).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// The section read once while services are registered, for a choice of registrations (e.g. whether there is a Redis).
+    /// A value that does not convert keeps its default here: validation at start reports it, with every other bad setting.
+    /// </summary>
+    public static TOptions ReadForRegistration<TOptions>(this IConfiguration configuration, string section)
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new TOptions();
+        SectionBinder.Bind(configuration.GetSection(section), options);
+        return options;
+    }
 
     /// <summary>Adds a hand-written validator, for a rule no single setting's annotation can state; its messages name the settings themselves.</summary>
     public static OptionsBuilder<TOptions> ValidateWith<TOptions, TValidator>(this OptionsBuilder<TOptions> builder)

@@ -22,6 +22,22 @@ public sealed class ConfigurationErrorExitTests
         Assert.DoesNotContain(output, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ValuesThatDoNotConvert_NumberBoolAndEnum_PrintOneLineEachNamingSettingAndValue_AndExitWithTheConfigurationCode()
+    {
+        using var directory = new TempDirectory();
+
+        // Later arguments win, so these replace the defaults RunServerAsync passes.
+        var (exitCode, output) = await RunServerAsync(
+            $"--Storage:Sqlite:Path={directory.File("users.db")}", "--Server:GrpcPort=abc", "--Cache:Enabled=maybe", "--Auth:Mode=Sometimes").DefaultTimeout();
+
+        Assert.Equal(78, exitCode);
+        Assert.Contains("Configuration error: Server:GrpcPort: 'abc' is not a whole number in range.", output);
+        Assert.Contains("Configuration error: Cache:Enabled: 'maybe' is not true or false.", output);
+        Assert.Contains("Configuration error: Auth:Mode: 'Sometimes' is not one of None, Jwt.", output);
+        Assert.DoesNotContain(output, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+    }
+
     private static async Task<(int ExitCode, List<string> Output)> RunServerAsync(params string[] settings)
     {
         var start = new ProcessStartInfo("dotnet")
