@@ -32,7 +32,7 @@ public sealed class UserCacheInvalidator(
         {
             try
             {
-                var position = await store.GetLatestEventSequenceAsync(stoppingToken);
+                var position = (await store.GetEventLogEndAsync(stoppingToken)).Readable;
                 if (resumed)
                 {
                     // Changes during the gap were not seen: nothing cached before it is trusted.

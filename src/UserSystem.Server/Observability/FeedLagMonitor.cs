@@ -24,7 +24,7 @@ public sealed partial class FeedLagMonitor(IUserStore store, UserSystemMetrics m
         {
             try
             {
-                var newest = await store.GetNewestEventSequenceAsync(stoppingToken);
+                var newest = (await store.GetEventLogEndAsync(stoppingToken)).Committed;
                 if (follower is null || follower.IsCompleted)
                 {
                     // (Re)start at the newest event: history is not this monitor's business.

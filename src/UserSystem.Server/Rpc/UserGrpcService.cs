@@ -109,7 +109,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
         var afterId = 0;
         do
         {
-            page = await store.ListAfterAsync(afterId, _limits.StreamReadPageSize, cancellationToken);
+            page = await store.ListAfterAsync(afterId, _limits.StreamReadPageSize, UserFilter.None, cancellationToken);
             for (var i = 0; i < page.Count; i++)
             {
                 if (sent++ > 0 && delay > TimeSpan.Zero)
@@ -234,7 +234,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
             throw InvalidInputException.ForField("since_event_id", "must be 0 with from_now");
         }
 
-        var after = request.FromNow ? await store.GetLatestEventSequenceAsync(context.CancellationToken) : request.SinceEventId;
+        var after = request.FromNow ? (await store.GetEventLogEndAsync(context.CancellationToken)).Readable : request.SinceEventId;
         // Headers at once, not with the first event: the client knows the stream has started (and
         // from where: a from_now watcher that drops before any event resumes from this id).
         await context.WriteResponseHeadersAsync(new Metadata { { WatchStartHeader, after.ToString(CultureInfo.InvariantCulture) } });

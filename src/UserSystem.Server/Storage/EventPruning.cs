@@ -1,10 +1,108 @@
+using System.Data;
+using System.Data.Common;
 using UserSystem.Server.Domain;
 
 namespace UserSystem.Server.Storage;
 
-/// <summary>The engine-independent part of pruning the event history: which events go, and what a reader is told afterwards.</summary>
+/// <summary>
+/// The engine-independent part of pruning the event history: chunk after chunk, which events go,
+/// and what a reader is told afterwards. The engine says how it reads the watermark and the
+/// bounds (<see cref="Statements"/>) and runs each chunk in a transaction of its own.
+/// </summary>
 internal static class EventPruning
 {
+    /// <summary>
+    /// The engine's SQL. <see cref="Watermark"/>: <c>pruned_through</c>, locked against a concurrent
+    /// prune where several writers exist. <see cref="Bounds"/>: the newest event that may be pruned
+    /// up to (NULL when none), and, given <c>@keep</c> (NULL: no count limit), the newest event
+    /// beyond the newest <c>@keep</c> (NULL when none is).
+    /// </summary>
+    public sealed record Statements(string Watermark, string Bounds);
+
+    private const string OldestSql =
+        "SELECT sequence, occurred_at FROM user_events WHERE sequence > @after AND sequence <= @newest ORDER BY sequence LIMIT @limit;";
+
+    private const string DeleteSql = "DELETE FROM user_events WHERE sequence > @after AND sequence <= @through;";
+
+    private const string RecordSql = "UPDATE event_history SET pruned_through = @through;";
+
+    /// <summary><see cref="IUserStore.PruneEventsAsync"/>: runs <paramref name="chunk"/> until a chunk deletes less than a full one.</summary>
+    public static async Task<long> PruneAsync(EventRetention retention, Func<CancellationToken, Task<long>> chunk, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (true)
+        {
+            var deleted = await chunk(cancellationToken);
+            total += deleted;
+            if (deleted < retention.ChunkSize)
+            {
+                return total;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes up to <see cref="EventRetention.ChunkSize"/> of the oldest events
+    /// <paramref name="retention"/> no longer covers and moves the watermark past them, inside the
+    /// transaction the caller holds on <paramref name="connection"/>. Returns how many it deleted.
+    /// </summary>
+    public static async Task<long> PruneChunkAsync(
+        DbConnection connection, Statements sql, UserRowReader rows, EventRetention retention, CancellationToken cancellationToken)
+    {
+        long prunedThrough;
+        await using (var watermark = connection.CreateCommand(sql.Watermark))
+        {
+            prunedThrough = await watermark.ExecuteInt64Async(cancellationToken);
+        }
+
+        long newest;
+        long? countCutoff;
+        await using (var bounds = connection.CreateCommand(sql.Bounds))
+        {
+            bounds.AddParameter("@keep", retention.KeepNewest, DbType.Int64);
+            await using var reader = await bounds.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.IsDBNull(0))
+            {
+                return 0;
+            }
+
+            newest = reader.GetInt64(0);
+            countCutoff = reader.IsDBNull(1) ? null : reader.GetInt64(1);
+        }
+
+        var oldest = new List<(long, DateTimeOffset)>(retention.ChunkSize);
+        await using (var command = connection.CreateCommand(OldestSql))
+        {
+            command.AddParameter("@after", prunedThrough);
+            command.AddParameter("@newest", newest);
+            command.AddParameter("@limit", retention.ChunkSize);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                oldest.Add((reader.GetInt64(0), rows.ReadTime(reader, 1)));
+            }
+        }
+
+        if (Through(oldest, newest, countCutoff, retention) is not { } through)
+        {
+            return 0;
+        }
+
+        long deleted;
+        await using (var delete = connection.CreateCommand(DeleteSql))
+        {
+            delete.AddParameter("@after", prunedThrough);
+            delete.AddParameter("@through", through);
+            deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var record = connection.CreateCommand(RecordSql);
+        record.AddParameter("@through", through);
+        await record.ExecuteNonQueryAsync(cancellationToken);
+        return deleted;
+    }
+
     /// <summary>
     /// The last sequence of the leading run of <paramref name="oldest"/> (events above the
     /// current watermark, ascending) that <paramref name="retention"/> no longer covers, or null

@@ -13,26 +13,12 @@ public interface IUserStore
     /// <summary>Creates or upgrades the schema; safe to call on every start, from several instances at once.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
-    /// <summary>Stores a valid new user as <see cref="AccountStatus.Active"/>.</summary>
-    /// <exception cref="DuplicateEmailException">The email is taken.</exception>
-    Task<UserAccount> CreateAsync(NewUser user, CancellationToken cancellationToken) =>
-        CreateAsync(user, ChangeContext.None, null, cancellationToken);
-
     /// <summary>
-    /// Stores a valid new user. With an <paramref name="idempotencyKey"/> that an earlier create
+    /// Stores a valid new user as <see cref="AccountStatus.Active"/>. With an <paramref name="idempotencyKey"/> that an earlier create
     /// used, stores nothing and returns that create's user as it is now (a safe retry).
     /// </summary>
     /// <exception cref="DuplicateEmailException">The email is taken.</exception>
     Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores every user of the sequence, or none: an exception from the sequence, a
-    /// duplicate email or cancellation leaves no trace. The sequence is consumed once and
-    /// never held in memory whole.
-    /// </summary>
-    /// <exception cref="DuplicateEmailException">An item's email is taken or repeated; names its position.</exception>
-    Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, CancellationToken cancellationToken) =>
-        CreateBatchAsync(users, ChangeContext.None, cancellationToken);
 
     /// <summary>
     /// The user's CREATED event (who created it, and the user as it was created), or null when
@@ -41,7 +27,12 @@ public interface IUserStore
     /// </summary>
     Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken);
 
-    /// <inheritdoc cref="CreateBatchAsync(IAsyncEnumerable{NewUser}, CancellationToken)"/>
+    /// <summary>
+    /// Stores every user of the sequence, or none: an exception from the sequence, a
+    /// duplicate email or cancellation leaves no trace. The sequence is consumed once and
+    /// never held in memory whole.
+    /// </summary>
+    /// <exception cref="DuplicateEmailException">An item's email is taken or repeated; names its position.</exception>
     Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken);
 
     /// <summary>Sets the given fields, when <paramref name="expectedVersion"/> is null or still current.</summary>
@@ -63,11 +54,10 @@ public interface IUserStore
     /// <summary>Users in id order, skipping <paramref name="offset"/>, with the total count.</summary>
     Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> users with ids above <paramref name="afterId"/>, in id order (keyset paging).</summary>
-    Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, CancellationToken cancellationToken) =>
-        ListAfterAsync(afterId, limit, UserFilter.None, cancellationToken);
-
-    /// <summary>Like <see cref="ListAfterAsync(int, int, CancellationToken)"/>, only users matching <paramref name="filter"/>.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> users with ids above <paramref name="afterId"/> that match
+    /// <paramref name="filter"/> (<see cref="UserFilter.None"/>: all), in id order (keyset paging).
+    /// </summary>
     Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, UserFilter filter, CancellationToken cancellationToken);
 
     /// <summary>
@@ -78,10 +68,10 @@ public interface IUserStore
     Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The newest event a reader can be given now (0 if none): a watcher that starts "from now"
-    /// resumes after it and sees every later change, none before.
+    /// Where the event history ends: the newest event a reader can be given now (where a watcher
+    /// "from now" starts), and the newest committed one (what the feed-lag metric compares with).
     /// </summary>
-    Task<long> GetLatestEventSequenceAsync(CancellationToken cancellationToken);
+    Task<EventLogEnd> GetEventLogEndAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes the events <paramref name="retention"/> no longer covers, oldest first, in small
@@ -103,12 +93,6 @@ public interface IUserStore
     /// creation time over those days only; nothing reads the events.
     /// </summary>
     Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The newest committed event's sequence (0 when none), even one the feed does not deliver yet;
-    /// the feed-lag metric compares it with what the feed delivered.
-    /// </summary>
-    Task<long> GetNewestEventSequenceAsync(CancellationToken cancellationToken);
 
     /// <summary>Throws when the store cannot serve reads.</summary>
     Task CheckHealthAsync(CancellationToken cancellationToken);

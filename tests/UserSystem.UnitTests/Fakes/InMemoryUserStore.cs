@@ -135,11 +135,12 @@ internal sealed class InMemoryUserStore(TimeProvider time) : IUserStore
 
     public Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken) => Task.Delay(maxWait, cancellationToken);
 
-    public Task<long> GetLatestEventSequenceAsync(CancellationToken cancellationToken)
+    public Task<EventLogEnd> GetEventLogEndAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            return Task.FromResult(_events.Count == 0 ? 0 : _events[^1].Sequence);
+            var newest = _events.Count == 0 ? 0 : _events[^1].Sequence;
+            return Task.FromResult(new EventLogEnd(newest, newest));
         }
     }
 
@@ -161,13 +162,6 @@ internal sealed class InMemoryUserStore(TimeProvider time) : IUserStore
         }
     }
 
-    public Task<long> GetNewestEventSequenceAsync(CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_events.Count == 0 ? 0L : _events[^1].Sequence);
-        }
-    }
 
     public Task CheckHealthAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

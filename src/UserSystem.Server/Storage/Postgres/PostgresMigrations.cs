@@ -1,8 +1,34 @@
+using Npgsql;
+
 namespace UserSystem.Server.Storage.Postgres;
 
 /// <summary>The schema, as an append-only list of versioned steps. Never edit a shipped step; add one.</summary>
 internal static class PostgresMigrations
 {
+    // Any fixed number works; it only has to be the same in every instance of this service.
+    private const long MigrationLockKey = 0x5553_4552_5359_5331; // "USERSYS1"
+
+    /// <summary>Applies the steps <c>schema_migrations</c> does not record yet (see <see cref="SchemaMigrator"/>).</summary>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Instances starting together queue on this lock, so each step runs exactly once and
+        // nobody serves on a half-migrated schema. It is released by the commit (or a crash).
+        // The session's write timeouts do not fit here: waiting for another instance's migration,
+        // or a step on a large table, may rightly take long.
+        await using (var prepare = new NpgsqlCommand($"""
+            SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0;
+            SELECT pg_advisory_xact_lock({MigrationLockKey});
+            CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            """, connection, transaction) { CommandTimeout = 0 })
+        {
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await SchemaMigrator.MigrateAsync(transaction, All, "INSERT INTO schema_migrations (version) VALUES (@version);", cancellationToken);
+    }
+
     public static readonly IReadOnlyList<(int Version, string Sql)> All =
     [
         (1, """
@@ -44,7 +70,7 @@ internal static class PostgresMigrations
             -- Writers commit concurrently (no write lock), so a plain sequence no longer follows
             -- commit order. An event's id becomes (its transaction's xid8 << 24) + its ordinal in
             -- that transaction, and the feed delivers only ids below the oldest running xid
-            -- (see PostgresEventFeed). Ids of earlier events stay as they were: all are smaller.
+            -- (see PostgresEventIds). Ids of earlier events stay as they were: all are smaller.
             ALTER TABLE user_events ALTER COLUMN sequence DROP IDENTITY;
             DO $$
             BEGIN

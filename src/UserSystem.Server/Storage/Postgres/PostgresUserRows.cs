@@ -1,16 +1,15 @@
 using Npgsql;
-using UserSystem.Server.Domain;
 
 namespace UserSystem.Server.Storage.Postgres;
 
-/// <summary>Maps rows of the <c>users</c> and <c>user_events</c> tables to the domain.</summary>
+/// <summary>How PostgreSQL stores a user (hobbies as <c>text[]</c>, times as <c>timestamptz</c>), and the statements that record events with a change.</summary>
 internal static partial class PostgresUserRows
 {
-    public const string Columns = "id, name, email, age, hobbies, status, created_at, updated_at, version";
+    private const string Columns = UserRowReader.Columns;
 
-    public const string EventColumns = "sequence, kind, actor, request_id, occurred_at, user_id, name, email, age, hobbies, status, created_at, updated_at, version";
-
-    private const int EventUserOffset = 5;
+    public static readonly UserRowReader Reader = new(
+        (reader, ordinal) => reader.GetFieldValue<string[]>(ordinal),
+        (reader, ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal));
 
     /// <summary>
     /// Wraps a statement that changes users and returns <see cref="Columns"/> (as <c>changed</c>)
@@ -47,35 +46,12 @@ internal static partial class PostgresUserRows
         SELECT {{Columns}} FROM changed ORDER BY id;
         """;
 
-    public static UserAccount Read(NpgsqlDataReader reader, int offset = 0) => new(
-        Id: reader.GetInt32(offset),
-        Name: reader.GetString(offset + 1),
-        Email: reader.GetString(offset + 2),
-        Age: reader.GetInt32(offset + 3),
-        Hobbies: reader.GetFieldValue<string[]>(offset + 4),
-        Status: (AccountStatus)reader.GetInt32(offset + 5),
-        CreatedAt: reader.GetFieldValue<DateTimeOffset>(offset + 6),
-        UpdatedAt: reader.GetFieldValue<DateTimeOffset>(offset + 7),
-        Version: reader.GetInt64(offset + 8));
-
-    public static UserEvent ReadEvent(NpgsqlDataReader reader) => new(
-        Sequence: reader.GetInt64(0),
-        Kind: UserEventKinds.Parse(reader.GetString(1)),
-        UserId: reader.GetInt32(EventUserOffset),
-        Actor: reader.IsDBNull(2) ? null : reader.GetString(2),
-        RequestId: reader.IsDBNull(3) ? null : reader.GetString(3),
-        Time: reader.GetFieldValue<DateTimeOffset>(4),
-        User: Read(reader, EventUserOffset));
-
     /// <summary>PostgreSQL keeps microseconds; cut the rest off so what we answer equals what a later read returns.</summary>
     public static DateTimeOffset ToStoredPrecision(DateTimeOffset time)
     {
         var utc = time.ToUniversalTime();
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
     }
-
-    /// <summary>The unique index on <c>create_request_id</c>: another create with this request id won the race.</summary>
-    public const string RequestIdIndex = "users_create_request_id";
 
     public static bool IsUniqueViolation(PostgresException exception) =>
         exception.SqlState == PostgresErrorCodes.UniqueViolation;
@@ -88,7 +64,7 @@ internal static partial class PostgresUserRows
             : null;
 
     public static bool IsRequestIdTaken(PostgresException exception) =>
-        IsUniqueViolation(exception) && exception.ConstraintName == RequestIdIndex;
+        IsUniqueViolation(exception) && exception.ConstraintName == IdempotentCreate.Index;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^COPY \w+, line (\d+)")]
     private static partial System.Text.RegularExpressions.Regex CopyLine();

@@ -57,11 +57,4 @@ public sealed partial class PostgresUserStore
     /// <summary>The <c>@since</c> parameter of <see cref="CreatedPerDaySql"/>: midnight UTC at the start of <paramref name="firstDay"/>.</summary>
     internal static NpgsqlParameter StartOf(DateOnly firstDay) =>
         new NpgsqlParameter<DateTimeOffset>("since", new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
-
-    public async Task<long> GetNewestEventSequenceAsync(CancellationToken cancellationToken)
-    {
-        // No horizon here: this is what has committed, delivered or not. The primary key answers it.
-        await using var command = _readSource.CreateCommand("SELECT COALESCE(max(sequence), 0) FROM user_events;");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
 }

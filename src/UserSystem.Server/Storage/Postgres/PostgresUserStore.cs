@@ -20,9 +20,6 @@ namespace UserSystem.Server.Storage.Postgres;
 /// </remarks>
 public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 {
-    /// <summary>The channel every instance listens on; a notification means "re-read the events table".</summary>
-    internal const string EventsChannel = PostgresChangeNotifier.Channel;
-
     // A write of one user that waits longer than this for a row or an email another transaction
     // holds, or runs longer in all, fails (and is retried by the client) instead of holding its
     // connection. Set on every pooled session; a batch raises its own statement limit.
@@ -84,42 +81,33 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         _notifier = new PostgresChangeNotifier(_unpooledSource, time, _logger);
     }
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrator.MigrateAsync(_dataSource, cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
 
     public async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
     {
         try
         {
-            if (idempotencyKey is not null && await FindByRequestIdAsync(idempotencyKey, cancellationToken) is { } earlier)
-            {
-                return earlier;
-            }
+            return await IdempotentCreate.CreateAsync(idempotencyKey, FindByRequestIdAsync, InsertAsync, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
 
+        async Task<UserAccount> InsertAsync(CancellationToken ct)
+        {
             await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
                 INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at, version, create_request_id)
                 VALUES (@name, @email, @email_key, @age, @hobbies, @status, @now, @now, 1, @request_key)
-                RETURNING {PostgresUserRows.Columns}
+                RETURNING {UserRowReader.Columns}
                 """));
             AddUserParameters(command, user);
             command.Parameters.Add(new NpgsqlParameter<int>("status", (int)AccountStatus.Active));
             command.Parameters.Add(new NpgsqlParameter("request_key", NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
             AddEventParameters(command, UserEventKind.Created, change, Now());
-            try
-            {
-                var created = await ReadChangedAsync(command, cancellationToken) ?? throw new InvalidOperationException("INSERT returned no row.");
-                _notifier.Committed();
-                return created;
-            }
-            catch (RequestIdTakenException)
-            {
-                // A concurrent retry with the same request id committed first: answer with its user.
-                return await FindByRequestIdAsync(idempotencyKey!, cancellationToken)
-                    ?? throw new InvalidOperationException("The create that holds this request id is gone.");
-            }
-        }
-        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
-        {
-            throw Unavailable(exception);
+            var created = await ReadChangedAsync(command, ct) ?? throw new InvalidOperationException("INSERT returned no row.");
+            _notifier.Committed();
+            return created;
         }
     }
 
@@ -209,7 +197,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
                 await using var command = _dataSource.CreateCommand(PostgresUserRows.WithErasingDeleteEvent($"""
                     DELETE FROM users
                     WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id()
-                    RETURNING {PostgresUserRows.Columns}
+                    RETURNING {UserRowReader.Columns}
                     """));
                 command.Parameters.Add(new NpgsqlParameter<int>("id", id));
                 command.Parameters.Add(new NpgsqlParameter("expected", NpgsqlDbType.Bigint) { Value = (object?)expectedVersion ?? DBNull.Value });
@@ -234,9 +222,9 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            await using var command = _readSource.CreateCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE id = @id;");
+            await using var command = _readSource.CreateCommand(UserRowReader.FindByIdSql);
             command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-            return await ReadChangedAsync(command, cancellationToken);
+            return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
@@ -253,10 +241,10 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
             await using var count = new NpgsqlCommand("SELECT count(*) FROM users;", connection, transaction);
             var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-            await using var command = new NpgsqlCommand($"SELECT {PostgresUserRows.Columns} FROM users ORDER BY id LIMIT @limit OFFSET @offset;", connection, transaction);
+            await using var command = new NpgsqlCommand($"SELECT {UserRowReader.Columns} FROM users ORDER BY id LIMIT @limit OFFSET @offset;", connection, transaction);
             command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
             command.Parameters.Add(new NpgsqlParameter<long>("offset", offset));
-            var users = await ReadAllAsync(command, cancellationToken);
+            var users = await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new UserPage(users, total);
         }
@@ -271,7 +259,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         try
         {
             await using var command = _readSource.CreateCommand($"""
-                SELECT {PostgresUserRows.Columns} FROM users
+                SELECT {UserRowReader.Columns} FROM users
                 WHERE id > @after
                   AND (@status::integer IS NULL OR status = @status)
                   AND (@email_key_prefix::text IS NULL OR starts_with(email_key, @email_key_prefix))
@@ -283,7 +271,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = filter.Status is { } status ? (int)status : DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = (object?)filter.EmailKeyPrefix ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = (object?)filter.NamePrefix ?? DBNull.Value });
-            return await ReadAllAsync(command, cancellationToken);
+            return await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
@@ -293,11 +281,15 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
     public async Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {PostgresUserRows.EventColumns} FROM user_events WHERE user_id = @id AND kind = @kind ORDER BY sequence LIMIT 1;");
-        command.Parameters.Add(new NpgsqlParameter<int>("id", userId));
-        command.Parameters.Add(new NpgsqlParameter<string>("kind", UserEventKinds.Name(UserEventKind.Created)));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? PostgresUserRows.ReadEvent(reader) : null;
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+            return await UserEventLog.FindCreationAsync(connection, PostgresUserRows.Reader, userId, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
     }
 
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
@@ -305,26 +297,18 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         try
         {
             // The horizon is computed from this statement's own snapshot: what it returns is final.
-            await using var command = _readSource.CreateCommand($"""
-                SELECT {PostgresUserRows.EventColumns} FROM user_events
+            await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
+            return await UserEventLog.ReadAsync(
+                connection,
+                $"""
+                SELECT {UserRowReader.EventColumns} FROM user_events
                 WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}
                 ORDER BY sequence LIMIT @limit;
-                """);
-            command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-            var events = new List<UserEvent>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    events.Add(PostgresUserRows.ReadEvent(reader));
-                }
-            }
-
-            // A statement after the events, so its snapshot sees any prune that removed some (see EventPruning.ThrowIfPruned).
-            await using var watermark = _readSource.CreateCommand(PrunedThroughSql);
-            EventPruning.ThrowIfPruned(afterSequence, (long)(await watermark.ExecuteScalarAsync(cancellationToken))!);
-            return events;
+                """,
+                PostgresUserRows.Reader,
+                afterSequence,
+                limit,
+                cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
@@ -336,40 +320,27 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            var next = _notifier.Next;
-            await using (var command = _readSource.CreateCommand($"""
-                SELECT EXISTS (SELECT 1 FROM user_events WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}),
-                       EXISTS (SELECT 1 FROM user_events WHERE sequence > @after);
-                """))
-            {
-                command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                await reader.ReadAsync(cancellationToken);
-                if (reader.GetBoolean(0))
-                {
-                    return;
-                }
-
-                if (reader.GetBoolean(1) && HeldBackPollInterval < maxWait)
-                {
-                    // Committed events wait behind an older transaction still running; it may belong
-                    // to a program that will not notify when it ends, so look again soon.
-                    maxWait = HeldBackPollInterval;
-                }
-            }
-
-            try
-            {
-                await next.WaitAsync(maxWait, _time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Time to re-read anyway.
-            }
+            await UserEventLog.WaitAsync(_notifier.Next, ReadyOrWaitAsync, _time, cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
             throw Unavailable(exception);
+        }
+
+        async Task<TimeSpan?> ReadyOrWaitAsync(CancellationToken ct)
+        {
+            await using var command = _readSource.CreateCommand($"""
+                SELECT EXISTS (SELECT 1 FROM user_events WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}),
+                       EXISTS (SELECT 1 FROM user_events WHERE sequence > @after);
+                """);
+            command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            // Committed events that wait behind an older transaction still running may belong to a
+            // program that will not notify when it ends: look again soon.
+            return reader.GetBoolean(0) ? null
+                : reader.GetBoolean(1) && HeldBackPollInterval < maxWait ? HeldBackPollInterval
+                : maxWait;
         }
     }
 
@@ -410,7 +381,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
                 await using var command = _dataSource.CreateCommand(PostgresUserRows.WithEvents($"""
                     UPDATE users SET {assignments}, updated_at = @now, version = version + 1, last_xid = pg_current_xact_id()
                     WHERE id = @id AND (@expected::bigint IS NULL OR version = @expected) AND last_xid < pg_current_xact_id() AND {changes}
-                    RETURNING {PostgresUserRows.Columns}
+                    RETURNING {UserRowReader.Columns}
                     """));
                 addParameters(command.Parameters);
                 command.Parameters.Add(new NpgsqlParameter<int>("id", id));
@@ -461,9 +432,9 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
     private async Task<UserAccount?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
-        await using var command = _readSource.CreateCommand($"SELECT {PostgresUserRows.Columns} FROM users WHERE create_request_id = @request_key;");
+        await using var command = _readSource.CreateCommand(IdempotentCreate.FindSql);
         command.Parameters.Add(new NpgsqlParameter<string>("request_key", requestId));
-        return await ReadChangedAsync(command, cancellationToken);
+        return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
     }
 
     /// <summary>
@@ -514,7 +485,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         await using var command = new NpgsqlCommand($"""
             WITH batch AS MATERIALIZED (
-                SELECT {PostgresUserRows.Columns}, row_number() OVER (ORDER BY id) AS ordinal
+                SELECT {UserRowReader.Columns}, row_number() OVER (ORDER BY id) AS ordinal
                 FROM users WHERE id > @before AND last_xid = pg_current_xact_id()
             ), logged AS (
                 INSERT INTO user_events (sequence, user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
@@ -543,7 +514,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
         }
         catch (PostgresException exception) when (PostgresUserRows.IsRequestIdTaken(exception))
         {
@@ -553,18 +524,6 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         {
             throw new DuplicateEmailException();
         }
-    }
-
-    private static async Task<IReadOnlyList<UserAccount>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var users = new List<UserAccount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            users.Add(PostgresUserRows.Read(reader));
-        }
-
-        return users;
     }
 
     private static void AddUserParameters(NpgsqlCommand command, NewUser user)
@@ -597,7 +556,4 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     }
 
     private DateTimeOffset Now() => PostgresUserRows.ToStoredPrecision(_time.GetUtcNow());
-
-    /// <summary>A create lost the race for its request id to a concurrent create with the same one.</summary>
-    private sealed class RequestIdTakenException : Exception;
 }

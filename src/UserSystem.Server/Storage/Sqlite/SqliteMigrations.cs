@@ -1,8 +1,29 @@
+using Microsoft.Data.Sqlite;
+
 namespace UserSystem.Server.Storage.Sqlite;
 
 /// <summary>The schema, as an append-only list of versioned steps. Never edit a shipped step; add one.</summary>
 internal static class SqliteMigrations
 {
+    /// <summary>Applies the steps <c>schema_migrations</c> does not record yet (see <see cref="SchemaMigrator"/>).</summary>
+    public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        // WAL lets readers proceed during a write; the setting is stored in the file.
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;", cancellationToken);
+        await connection.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);",
+            cancellationToken);
+
+        // IMMEDIATE (the default of BeginTransaction) takes the write lock up front, so processes
+        // starting together on one file apply each step once.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SchemaMigrator.MigrateAsync(transaction, All, RecordSql, cancellationToken);
+    }
+
+    // applied_at in Unix microseconds, as every time in this schema.
+    private const string RecordSql =
+        "INSERT INTO schema_migrations (version, applied_at) VALUES (@version, CAST((julianday('now') - 2440587.5) * 86400000000 AS INTEGER));";
+
     public static readonly IReadOnlyList<(int Version, string Sql)> All =
     [
         (1, """

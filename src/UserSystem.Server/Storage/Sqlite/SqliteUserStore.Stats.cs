@@ -55,11 +55,4 @@ public sealed partial class SqliteUserStore
         command.Parameters.AddWithValue("$micros_per_day", MicrosPerDay);
         command.Parameters.AddWithValue("$since", (long)(firstDay.DayNumber - EpochDayNumber) * MicrosPerDay);
     }
-
-    public async Task<long> GetNewestEventSequenceAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        await using var command = connection.CreateCommand("SELECT COALESCE(MAX(sequence), 0) FROM user_events;");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
 }

@@ -38,7 +38,7 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
         }
 
         await using var connection = await OpenAsync(BuildConnectionString(SqliteOpenMode.ReadWriteCreate), cancellationToken);
-        await SqliteMigrator.MigrateAsync(connection, NowMicros(), cancellationToken);
+        await SqliteMigrations.MigrateAsync(connection, cancellationToken);
     }
 
     // Every single-user write goes through the group writer (see SqliteGroupCommit).
@@ -59,56 +59,29 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
     public async Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.EventColumns} FROM user_events WHERE user_id = $id AND kind = $kind ORDER BY sequence LIMIT 1;");
-        command.Parameters.AddWithValue("$id", userId);
-        command.Parameters.AddWithValue("$kind", UserEventKinds.Name(UserEventKind.Created));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? SqliteUserRows.ReadEvent(reader) : null;
+        return await UserEventLog.FindCreationAsync(connection, SqliteUserRows.Reader, userId, cancellationToken);
     }
 
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.EventColumns} FROM user_events WHERE sequence > $after ORDER BY sequence LIMIT $limit;");
-        command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", limit);
-        var events = new List<UserEvent>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                events.Add(SqliteUserRows.ReadEvent(reader));
-            }
-        }
-
-        // After the events, never before (see EventPruning.ThrowIfPruned).
-        await using var watermark = connection.CreateCommand(PrunedThroughSql);
-        EventPruning.ThrowIfPruned(afterSequence, (long)(await watermark.ExecuteScalarAsync(cancellationToken))!);
-        return events;
+        // One writer, committing in sequence order: every event a reader sees is final.
+        return await UserEventLog.ReadAsync(
+            connection,
+            $"SELECT {UserRowReader.EventColumns} FROM user_events WHERE sequence > @after ORDER BY sequence LIMIT @limit;",
+            SqliteUserRows.Reader,
+            afterSequence,
+            limit,
+            cancellationToken);
     }
 
-    public async Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken)
-    {
-        // Another process on the same file does not pulse this signal; maxWait bounds that delay.
-        var next = _changes.Next;
-        await using (var connection = await OpenAsync(_connectionString, cancellationToken))
-        await using (var command = connection.CreateCommand("SELECT COALESCE(MAX(sequence), 0) FROM user_events;"))
-        {
-            if ((long)(await command.ExecuteScalarAsync(cancellationToken))! > afterSequence)
-            {
-                return;
-            }
-        }
-
-        try
-        {
-            await next.WaitAsync(maxWait, _time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // Time to re-read anyway.
-        }
-    }
+    // Another process on the same file does not pulse this signal; maxWait bounds that delay.
+    public Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken) =>
+        UserEventLog.WaitAsync(
+            _changes.Next,
+            async ct => await NewestEventAsync(ct) > afterSequence ? null : maxWait,
+            _time,
+            cancellationToken);
 
     public async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken)
     {
@@ -144,10 +117,9 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
     public async Task<UserAccount?> FindAsync(int id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users WHERE id = $id;");
-        command.Parameters.AddWithValue("$id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? SqliteUserRows.Read(reader) : null;
+        await using var command = connection.CreateCommand(UserRowReader.FindByIdSql);
+        command.Parameters.AddWithValue("@id", id);
+        return await SqliteUserRows.Reader.ReadFirstAsync(command, cancellationToken);
     }
 
     public async Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken)
@@ -157,10 +129,10 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
         await using var transaction = connection.BeginTransaction(deferred: true);
         await using var count = connection.CreateCommand("SELECT COUNT(*) FROM users;");
         var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-        await using var command = connection.CreateCommand($"SELECT {SqliteUserRows.Columns} FROM users ORDER BY id LIMIT $limit OFFSET $offset;");
+        await using var command = connection.CreateCommand($"SELECT {UserRowReader.Columns} FROM users ORDER BY id LIMIT $limit OFFSET $offset;");
         command.Parameters.AddWithValue("$limit", limit);
         command.Parameters.AddWithValue("$offset", offset);
-        var users = await ReadAllAsync(command, cancellationToken);
+        var users = await SqliteUserRows.Reader.ReadAllAsync(command, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new UserPage(users, total);
     }
@@ -170,7 +142,7 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
         // substr, not LIKE: LIKE ignores case and treats % and _ as wildcards.
         await using var command = connection.CreateCommand($"""
-            SELECT {SqliteUserRows.Columns} FROM users
+            SELECT {UserRowReader.Columns} FROM users
             WHERE id > $after
               AND ($status IS NULL OR status = $status)
               AND ($email_key_prefix IS NULL OR substr(email_key, 1, length($email_key_prefix)) = $email_key_prefix)
@@ -182,7 +154,7 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
         command.Parameters.AddWithValue("$status", filter.Status is { } status ? (int)status : DBNull.Value);
         command.Parameters.AddWithValue("$email_key_prefix", (object?)filter.EmailKeyPrefix ?? DBNull.Value);
         command.Parameters.AddWithValue("$name_prefix", (object?)filter.NamePrefix ?? DBNull.Value);
-        return await ReadAllAsync(command, cancellationToken);
+        return await SqliteUserRows.Reader.ReadAllAsync(command, cancellationToken);
     }
 
     public async Task CheckHealthAsync(CancellationToken cancellationToken)
@@ -260,18 +232,6 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
         _changes.Pulse();
         return new BatchCreateResult(count, [new IdRange(last - count + 1, last)]);
-    }
-
-    private static async Task<IReadOnlyList<UserAccount>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var users = new List<UserAccount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            users.Add(SqliteUserRows.Read(reader));
-        }
-
-        return users;
     }
 
     private static void AddUserParameters(SqliteCommand command, NewUser user) =>

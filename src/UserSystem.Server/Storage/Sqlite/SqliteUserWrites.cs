@@ -22,22 +22,23 @@ internal static class SqliteUserWrites
         UPDATE users SET name = $name, email = $email, email_key = $email_key, age = $age, hobbies = $hobbies,
             status = $status, updated_at = $now, version = version + 1
         WHERE id = $id
-        RETURNING {SqliteUserRows.Columns};
+        RETURNING {UserRowReader.Columns};
         """;
 
-    private const string SelectById = $"SELECT {SqliteUserRows.Columns} FROM users WHERE id = $id;";
-    private const string SelectByRequestId = $"SELECT {SqliteUserRows.Columns} FROM users WHERE create_request_id = $request_key;";
     private const string DeleteById = "DELETE FROM users WHERE id = $id;";
 
-    public static async Task<UserAccount> CreateAsync(
+    // The writer is the only one: the request-id check and the insert cannot interleave with another write.
+    public static Task<UserAccount> CreateAsync(
+        SqliteWriteContext write, long nowMicros, NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken) =>
+        IdempotentCreate.CreateAsync(
+            idempotencyKey,
+            (requestId, ct) => FindAsync(write, IdempotentCreate.FindSql, "@request_key", requestId, ct),
+            ct => InsertAsync(write, nowMicros, user, change, idempotencyKey, ct),
+            cancellationToken);
+
+    private static async Task<UserAccount> InsertAsync(
         SqliteWriteContext write, long nowMicros, NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        // The writer is the only one: the retry check and the insert cannot interleave with another write.
-        if (idempotencyKey is not null && await FindAsync(write, SelectByRequestId, "$request_key", idempotencyKey, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-
         var command = write.Command(Insert);
         AddUserParameters(command, user.Name, user.Email, user.EmailKey, user.Age, user.Hobbies);
         command.Parameters.AddWithValue("$status", (int)AccountStatus.Active);
@@ -89,7 +90,7 @@ internal static class SqliteUserWrites
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            updated = SqliteUserRows.Read(reader);
+            updated = SqliteUserRows.Reader.Read(reader);
         }
         catch (SqliteException exception) when (SqliteUserRows.IsUniqueViolation(exception))
         {
@@ -137,7 +138,7 @@ internal static class SqliteUserWrites
 
     private static async Task<UserAccount> CurrentAsync(SqliteWriteContext write, int id, long? expectedVersion, CancellationToken cancellationToken)
     {
-        var current = await FindAsync(write, SelectById, "$id", id, cancellationToken) ?? throw new UserNotFoundException(id);
+        var current = await FindAsync(write, UserRowReader.FindByIdSql, "@id", id, cancellationToken) ?? throw new UserNotFoundException(id);
         return expectedVersion is { } expected && expected != current.Version ? throw new StaleEtagException(id) : current;
     }
 
@@ -152,7 +153,6 @@ internal static class SqliteUserWrites
     {
         var command = write.Command(sql);
         command.Parameters.AddWithValue(name, value);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? SqliteUserRows.Read(reader) : null;
+        return await SqliteUserRows.Reader.ReadFirstAsync(command, cancellationToken);
     }
 }
