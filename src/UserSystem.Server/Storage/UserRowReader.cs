@@ -44,17 +44,8 @@ internal sealed class UserRowReader(
     public DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => readTime(reader, ordinal);
 
     /// <summary>Every user the command returns (<see cref="Columns"/>), in order.</summary>
-    public async Task<List<UserAccount>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        var users = new List<UserAccount>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            users.Add(Read(reader));
-        }
-
-        return users;
-    }
+    public Task<List<UserAccount>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken) =>
+        ReadAllAsync(command, reader => Read(reader), cancellationToken);
 
     /// <summary>The first user the command returns, or null.</summary>
     public async Task<UserAccount?> ReadFirstAsync(DbCommand command, CancellationToken cancellationToken)
@@ -64,15 +55,18 @@ internal sealed class UserRowReader(
     }
 
     /// <summary>Every event the command returns (<see cref="EventColumns"/>), in order.</summary>
-    public async Task<List<UserEvent>> ReadEventsAsync(DbCommand command, CancellationToken cancellationToken)
+    public Task<List<UserEvent>> ReadEventsAsync(DbCommand command, CancellationToken cancellationToken) =>
+        ReadAllAsync(command, ReadEvent, cancellationToken);
+
+    private static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var events = new List<UserEvent>();
+        var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(ReadEvent(reader));
+            rows.Add(read(reader));
         }
 
-        return events;
+        return rows;
     }
 }

@@ -418,8 +418,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     /// <returns>The user as it is now, for a change to recognise that it had nothing to do.</returns>
     private async Task<UserAccount> ThrowMissingOrStaleAsync(int id, long? expectedVersion, CancellationToken cancellationToken)
     {
-        var current = await FindAsync(id, cancellationToken) ?? throw new UserNotFoundException(id);
-        return expectedVersion is { } expected && expected != current.Version ? throw new StaleEtagException(id) : current;
+        return ExpectedVersion.Check(await FindAsync(id, cancellationToken), id, expectedVersion);
     }
 
     private static void ThrowIfRetriesSpent(int id, int attempt)

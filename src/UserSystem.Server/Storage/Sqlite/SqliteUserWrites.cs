@@ -138,8 +138,7 @@ internal static class SqliteUserWrites
 
     private static async Task<UserAccount> CurrentAsync(SqliteWriteContext write, int id, long? expectedVersion, CancellationToken cancellationToken)
     {
-        var current = await FindAsync(write, UserRowReader.FindByIdSql, "@id", id, cancellationToken) ?? throw new UserNotFoundException(id);
-        return expectedVersion is { } expected && expected != current.Version ? throw new StaleEtagException(id) : current;
+        return ExpectedVersion.Check(await FindAsync(write, UserRowReader.FindByIdSql, "@id", id, cancellationToken), id, expectedVersion);
     }
 
     private static async Task InsertEventAsync(SqliteWriteContext write, int id, UserEventKind kind, ChangeContext change, long nowMicros, CancellationToken cancellationToken)
