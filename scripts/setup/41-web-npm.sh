@@ -3,12 +3,11 @@
 # check and its Playwright script: install Node.js when missing and web/'s locked packages
 # (npm ci) when node_modules does not match package-lock.json.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 cd "$(dirname "$0")/../../web"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  apt_install nodejs npm
 fi
 
 stamp=node_modules/.package-lock.sha256

@@ -2,12 +2,11 @@
 # The Node example (examples/node) needs Node.js and its locked npm packages
 # (@grpc/grpc-js, @grpc/proto-loader), installed with `npm ci` from package-lock.json.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 cd "$(dirname "$0")/../../examples/node"
 
 if ! command -v npm >/dev/null 2>&1; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  apt_install nodejs npm
 fi
 
 # npm ci rewrites node_modules/.package-lock.json; newer than the lock file means already installed.

@@ -3,6 +3,7 @@
 # cluster (tests/UserSystem.Testing/PostgresServer.cs), plus psql for the benchmark.
 # Installs the distribution's `postgresql` package only when no initdb is found.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   echo "PostgreSQL present: $(ls -d /usr/lib/postgresql/*/bin/initdb | head -n 1)"
@@ -14,21 +15,13 @@ if [ -n "${USERSYSTEM_TEST_POSTGRES:-}" ]; then
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "PostgreSQL binaries are missing and this is not root: install the 'postgresql' package" \
-       "or set USERSYSTEM_TEST_POSTGRES to a connection string." >&2
-  exit 1
-fi
-
-export DEBIAN_FRONTEND=noninteractive
 # The tests run their own throwaway clusters: tell the package not to create (and start) the
 # usual "main" cluster on port 5432. Keep this file if the package asks about it.
-mkdir -p /etc/postgresql-common
-if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
-  echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+if [ "$(id -u)" -eq 0 ]; then
+  mkdir -p /etc/postgresql-common
+  if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
+  fi
 fi
-apt-get update -q
-apt-get install -y -q --no-install-recommends \
-  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-  postgresql postgresql-client
+apt_install --hint "set USERSYSTEM_TEST_POSTGRES to a connection string" postgresql postgresql-client
 ls -d /usr/lib/postgresql/*/bin/initdb

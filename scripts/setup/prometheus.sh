@@ -5,30 +5,14 @@
 # `prometheus` package (both binaries) only when either is missing. The package's own service
 # is not needed by the tests, which start their own Prometheus on a free loopback port.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
   echo "Prometheus present: $(prometheus --version 2>&1 | head -n 1)"
   exit 0
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "prometheus/promtool are missing and this is not root: install the 'prometheus' package." >&2
-  exit 1
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-# policy-rc.d 101: do not start the packaged service (it would take port 9090 for nothing).
-policy=/usr/sbin/policy-rc.d
-created_policy=0
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' > "$policy"
-  chmod +x "$policy"
-  created_policy=1
-fi
-trap 'if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi' EXIT
-apt-get install -y -q --no-install-recommends \
-  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-  prometheus
+# --no-start: the packaged service would take port 9090 for nothing.
+apt_install --no-start prometheus
 prometheus --version 2>&1 | head -n 1
 promtool --version 2>&1 | head -n 1

@@ -4,14 +4,12 @@
 # PyPI is not reachable here, so they come from Debian's packages. /usr/bin/python3 on purpose:
 # a python3 earlier on PATH (pyenv) does not see Debian's modules.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 if /usr/bin/python3 -c 'import grpc, grpc_tools' >/dev/null 2>&1 \
   && command -v protoc >/dev/null && [ -x /usr/bin/grpc_python_plugin ]; then
   exit 0
 fi
 
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends python3-grpcio python3-grpc-tools \
-  protobuf-compiler protobuf-compiler-grpc >/dev/null
+apt_install python3-grpcio python3-grpc-tools protobuf-compiler protobuf-compiler-grpc
 /usr/bin/python3 -c 'import grpc, grpc_tools'
