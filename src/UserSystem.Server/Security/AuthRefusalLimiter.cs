@@ -12,21 +12,14 @@ namespace UserSystem.Server.Security;
 /// </summary>
 public sealed class AuthRefusalLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _refusals;
+    private readonly KeyedLimiters<TokenBucketRateLimiter> _refusals;
     private long _unlogged;
 
     public AuthRefusalLimiter(IOptions<RateLimitOptions> options)
     {
         var limits = options.Value;
         Period = TimeSpan.FromSeconds(limits.ReplenishmentPeriodSeconds);
-        _refusals = PartitionedRateLimiter.Create<string, string>(peer => RateLimitPartition.GetTokenBucketLimiter(peer, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.RefusalBurstLimit,
-            TokensPerPeriod = limits.RefusalsPerPeriod,
-            ReplenishmentPeriod = Period,
-            AutoReplenishment = true,
-            QueueLimit = 0,
-        }));
+        _refusals = new KeyedLimiters<TokenBucketRateLimiter>(_ => TokenBuckets.Create(limits.RefusalBurstLimit, limits.RefusalsPerPeriod, Period));
     }
 
     public TimeSpan Period { get; }

@@ -11,16 +11,9 @@ public sealed class CallerRateLimiters : IDisposable
     {
         var limits = options.Value;
         ReplenishmentPeriod = TimeSpan.FromSeconds(limits.ReplenishmentPeriodSeconds);
-        Calls = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.BurstLimit,
-            TokensPerPeriod = limits.TokensPerPeriod,
-            ReplenishmentPeriod = ReplenishmentPeriod,
-            AutoReplenishment = true,
-            // No queue: a call over the limit is answered at once, the client decides when to retry.
-            QueueLimit = 0,
-        }));
-        Streams = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetConcurrencyLimiter(caller, _ => new ConcurrencyLimiterOptions
+        Calls = new KeyedLimiters<TokenBucketRateLimiter>(_ => TokenBuckets.Create(limits.BurstLimit, limits.TokensPerPeriod, ReplenishmentPeriod));
+        // No queue: a stream over the limit is refused at once, the client decides when to retry.
+        Streams = new KeyedLimiters<ConcurrencyLimiter>(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = limits.MaxConcurrentStreams,
             QueueLimit = 0,
@@ -28,9 +21,9 @@ public sealed class CallerRateLimiters : IDisposable
         MaxConcurrentStreams = limits.MaxConcurrentStreams;
     }
 
-    public PartitionedRateLimiter<string> Calls { get; }
+    public KeyedLimiters<TokenBucketRateLimiter> Calls { get; }
 
-    public PartitionedRateLimiter<string> Streams { get; }
+    public KeyedLimiters<ConcurrencyLimiter> Streams { get; }
 
     public TimeSpan ReplenishmentPeriod { get; }
 
