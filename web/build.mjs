@@ -1,7 +1,8 @@
 // Builds the console into the server (src/UserSystem.Server/Web/ConsoleAssets, embedded in the
 // server assembly and committed, so `dotnet run` serves it without npm).
-//   node build.mjs          bundle src/main.ts with esbuild and copy index.html and console.css
-//   node build.mjs --check  rebuild in memory (and regenerate src/gen into a temp folder) and
+//   node build.mjs          type-check (tsconfig.json, strict), bundle src/main.ts with esbuild and
+//                           copy index.html and console.css
+//   node build.mjs --check  type-check, rebuild in memory (and regenerate src/gen into a temp folder) and
 //                           fail, naming the files, if anything committed is stale
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
@@ -49,6 +50,14 @@ function compareTrees(expected, actual) {
     if (!existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b))) stale.push(name);
   }
   return stale;
+}
+
+// esbuild only strips types, so a type error would ship unnoticed: tsc checks first, in both modes.
+try {
+  execFileSync(process.execPath, [join(here, "node_modules", "typescript", "bin", "tsc"), "-p", here], { cwd: here, stdio: "inherit" });
+} catch {
+  console.error("The console does not type-check (tsc -p web, strict); fix the errors above.");
+  process.exit(1);
 }
 
 const files = await bundle();

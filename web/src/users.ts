@@ -1,7 +1,8 @@
 // Reading users page by page. Without a filter: offset paging (page/limit), which knows the
 // total. With a filter (name or email prefix, status): token paging, which the server requires
 // for filters; "previous" replays the tokens seen on the way.
-import { UserStatus, type ListUsersRequest, type User } from "./gen/user_pb";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { UserStatus, type ListUsersRequestSchema, type User } from "./gen/user_pb";
 import type { UserClient } from "./api";
 
 export interface Filter {
@@ -72,7 +73,7 @@ export class UserPager {
       };
     }
     const text = this.filter.text.trim();
-    const request: Partial<ListUsersRequest> = {
+    const request: MessageInitShape<typeof ListUsersRequestSchema> = {
       pageSize: this.limit,
       pageToken: this.tokens[this.tokens.length - 1] ?? "",
       statusFilter: this.filter.status,
