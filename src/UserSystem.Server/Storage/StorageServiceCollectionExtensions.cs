@@ -20,7 +20,7 @@ public static class StorageServiceCollectionExtensions
             var time = provider.GetRequiredService<TimeProvider>();
             return options.UsesPostgres
                 ? new PostgresUserStore(options.PostgresConnectionString!, time, provider.GetRequiredService<ILogger<PostgresUserStore>>())
-                : new SqliteUserStore(options.Sqlite.Path, time);
+                : new SqliteUserStore(options.Sqlite.Path, time, provider.GetRequiredService<ILogger<SqliteUserStore>>());
         });
         services.AddValidatedOptions<EventHistoryOptions, EventHistoryOptionsValidator>(configuration, EventHistoryOptions.SectionName);
         services.AddHostedService<StorageInitializer>();

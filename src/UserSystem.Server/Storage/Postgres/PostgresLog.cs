@@ -11,7 +11,4 @@ internal static partial class PostgresLog
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Notifying other instances of user events failed; retrying in {RetrySeconds} s (their watchers keep re-reading the events table meanwhile)")]
     public static partial void NotifyFailed(ILogger logger, int retrySeconds, Exception exception);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "The {Database} cannot be reached or did not answer in time; the call was answered UNAVAILABLE")]
-    public static partial void Unavailable(ILogger logger, string database, Exception exception);
 }

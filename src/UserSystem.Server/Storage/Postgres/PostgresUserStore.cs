@@ -550,7 +550,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
     private StorageUnavailableException Unavailable(Exception exception)
     {
-        PostgresLog.Unavailable(_logger, _database, exception);
+        StorageLog.Unavailable(_logger, _database, exception);
         return new StorageUnavailableException(_database, exception);
     }
 

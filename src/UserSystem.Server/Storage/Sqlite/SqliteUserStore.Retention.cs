@@ -20,7 +20,7 @@ public sealed partial class SqliteUserStore
     public Task<long> PruneEventsAsync(EventRetention retention, CancellationToken cancellationToken) =>
         EventPruning.PruneAsync(
             retention,
-            ct => _writes.WriteAsync((write, writeCt) => EventPruning.PruneChunkAsync(write.Connection, PruneSql, SqliteUserRows.Reader, retention, writeCt), ct),
+            ct => WriteAsync((write, writeCt) => EventPruning.PruneChunkAsync(write.Connection, PruneSql, SqliteUserRows.Reader, retention, writeCt), ct),
             cancellationToken);
 
     private async Task<long> NewestEventAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using UserSystem.Server.Domain;
 using UserSystem.Validation;
 
@@ -6,7 +7,10 @@ namespace UserSystem.Server.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with <c>synchronous = FULL</c>, so an
-/// acknowledged write survives a crash of the process or the machine.
+/// acknowledged write survives a crash of the process or the machine. A file that cannot be
+/// opened or written (gone, read-only, disk full, locked by another process beyond the busy
+/// timeout) answers <see cref="StorageUnavailableException"/> naming the database, and the store
+/// recovers by itself once the file is usable again: the writer reopens it for the next group.
 /// </summary>
 public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
 {
@@ -14,13 +18,17 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
     private readonly string _path;
     private readonly string _connectionString;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _database;
     private readonly ChangeSignal _changes = new();
     private readonly SqliteGroupCommit _writes;
 
-    public SqliteUserStore(string path, TimeProvider time)
+    public SqliteUserStore(string path, TimeProvider time, ILogger<SqliteUserStore>? logger = null)
     {
         _path = Path.GetFullPath(path);
         _time = time;
+        _logger = logger ?? (ILogger)NullLogger<SqliteUserStore>.Instance;
+        _database = SqliteFailures.DescribeDatabase(_path);
         // ReadWrite (not ReadWriteCreate) after start: a file that disappears must fail loudly
         // instead of being silently replaced by an empty database.
         _connectionString = BuildConnectionString(SqliteOpenMode.ReadWrite);
@@ -43,16 +51,16 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
 
     // Every single-user write goes through the group writer (see SqliteGroupCommit).
     public Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken) =>
-        _writes.WriteAsync((write, ct) => SqliteUserWrites.CreateAsync(write, NowMicros(), user, change, idempotencyKey, ct), cancellationToken);
+        WriteAsync((write, ct) => SqliteUserWrites.CreateAsync(write, NowMicros(), user, change, idempotencyKey, ct), cancellationToken);
 
     public Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
-        _writes.WriteAsync((write, ct) => SqliteUserWrites.ChangeAsync(write, NowMicros(), id, changes.ApplyTo, expectedVersion, UserEventKind.Updated, change, ct), cancellationToken);
+        WriteAsync((write, ct) => SqliteUserWrites.ChangeAsync(write, NowMicros(), id, changes.ApplyTo, expectedVersion, UserEventKind.Updated, change, ct), cancellationToken);
 
     public Task<UserAccount> SetStatusAsync(int id, AccountStatus status, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
-        _writes.WriteAsync((write, ct) => SqliteUserWrites.ChangeAsync(write, NowMicros(), id, user => user with { Status = status }, expectedVersion, UserEventKind.StatusChanged, change, ct), cancellationToken);
+        WriteAsync((write, ct) => SqliteUserWrites.ChangeAsync(write, NowMicros(), id, user => user with { Status = status }, expectedVersion, UserEventKind.StatusChanged, change, ct), cancellationToken);
 
     public Task DeleteAsync(int id, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken) =>
-        _writes.WriteAsync((write, ct) => SqliteUserWrites.DeleteAsync(write, NowMicros(), id, expectedVersion, change, ct), cancellationToken);
+        WriteAsync((write, ct) => SqliteUserWrites.DeleteAsync(write, NowMicros(), id, expectedVersion, change, ct), cancellationToken);
 
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
@@ -84,6 +92,18 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
             cancellationToken);
 
     public async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StageAndCommitAsync(users, change, cancellationToken);
+        }
+        catch (Exception exception) when (SqliteFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    private async Task<BatchCreateResult> StageAndCommitAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);
         // Items are staged in a connection-private temp table (on disk, not in memory) while
@@ -237,7 +257,20 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
     private static void AddUserParameters(SqliteCommand command, NewUser user) =>
         SqliteUserWrites.AddUserParameters(command, user.Name, user.Email, user.EmailKey, user.Age, user.Hobbies);
 
-    private static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>Queues a single-user write on the group writer (see <see cref="SqliteGroupCommit"/>).</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteWriteContext, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _writes.WriteAsync(write, cancellationToken);
+        }
+        catch (Exception exception) when (SqliteFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
         try
@@ -247,11 +280,22 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
             await connection.ExecuteAsync(OpenPragmas, cancellationToken);
             return connection;
         }
-        catch
+        catch (Exception exception)
         {
             await connection.DisposeAsync();
+            if (SqliteFailures.IsUnavailable(exception))
+            {
+                throw Unavailable(exception);
+            }
+
             throw;
         }
+    }
+
+    private StorageUnavailableException Unavailable(Exception exception)
+    {
+        StorageLog.Unavailable(_logger, _database, exception);
+        return new StorageUnavailableException(_database, exception);
     }
 
     private string BuildConnectionString(SqliteOpenMode mode, bool pooling = true) => new SqliteConnectionStringBuilder
