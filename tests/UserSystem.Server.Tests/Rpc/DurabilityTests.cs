@@ -56,10 +56,9 @@ public sealed class DurabilityTests
         await using var server = await TestServer.StartAsync();
         var client = server.Client;
         await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
-        // Take the database away under the running server: reads now fail inside the engine.
-        var backup = server.DatabasePath + ".bak";
-        SqliteConnection.ClearAllPools();
-        File.Move(server.DatabasePath, backup);
+        // Take the table away under the running server: reads now fail inside the engine with an
+        // error that is no outage (a file that cannot be opened is UNAVAILABLE, see SqliteUnavailableTests).
+        await RenameUsersTableAsync(server.DatabasePath, "users", "users_away");
 
         var exception = await RpcAssert.FailsWithAsync(StatusCode.Internal, () => client.GetUserAsync(new GetUserRequest { Id = 1 }).ResponseAsync);
 
@@ -67,8 +66,17 @@ public sealed class DurabilityTests
         Assert.DoesNotContain("SQLite", exception.Status.Detail, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(server.DatabasePath, exception.Status.Detail, StringComparison.Ordinal);
 
-        File.Move(backup, server.DatabasePath);
+        await RenameUsersTableAsync(server.DatabasePath, "users_away", "users");
         var user = await client.GetUserAsync(new GetUserRequest { Id = 1 }).ResponseAsync.DefaultTimeout();
         Assert.Equal(1, user.Id);
+    }
+
+    private static async Task RenameUsersTableAsync(string path, string from, string to)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = 10000; ALTER TABLE {from} RENAME TO {to};";
+        await command.ExecuteNonQueryAsync();
     }
 }
