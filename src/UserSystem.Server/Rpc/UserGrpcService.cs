@@ -177,8 +177,11 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
         var caller = context.GetCaller();
         caller.EnsureSelfOrAdmin(request.User.Id, current?.Email);
         caller.EnsureMayChangeSelf(current, changes);
+        // The self-service checks held for the user as read: a non-admin's write is bound to that
+        // version, so a suspension committed in between makes it ABORTED instead of landing.
+        var expectedVersion = Etags.ExpectedVersion(request.User.Etag) ?? (caller.IsAdmin ? null : current?.Version);
         var user = await store.UpdateAsync(
-            request.User.Id, changes, Etags.ExpectedVersion(request.User.Etag), context.GetChangeContext(), context.CancellationToken);
+            request.User.Id, changes, expectedVersion, context.GetChangeContext(), context.CancellationToken);
         await cache.InvalidateAsync(user.Id);
         return user.ToContract();
     }

@@ -7,7 +7,7 @@ namespace UserSystem.Server.Tests.Security;
 /// <summary>
 /// A stream or batch that committed is never answered with "retry the call" when the server stops
 /// (issue 12, item 8); one that stored nothing is. The stop begins at an exact point of the call
-/// (<see cref="BatchCommitGate"/>), over real sockets, and a restart on the same database shows what was kept.
+/// (<see cref="StoreGate"/>), over real sockets, and a restart on the same database shows what was kept.
 /// </summary>
 public sealed class CommittedStreamShutdownTests
 {
@@ -15,12 +15,12 @@ public sealed class CommittedStreamShutdownTests
     private const string LongShutdown = "Server:ShutdownTimeoutSeconds=120";
 
     [Theory]
-    [InlineData(BatchHold.AtCommit)]
-    [InlineData(BatchHold.AfterCommit)]
-    public async Task Stop_AtOrAfterABatchsCommit_AnswersItsUsers_WhichARestartStillHas(BatchHold hold)
+    [InlineData(StoreHold.AtCommit)]
+    [InlineData(StoreHold.AfterCommit)]
+    public async Task Stop_AtOrAfterABatchsCommit_AnswersItsUsers_WhichARestartStillHas(StoreHold hold)
     {
         using var directory = new TempDirectory();
-        var gate = new BatchCommitGate(hold);
+        var gate = new StoreGate(hold);
         var requests = Enumerable.Range(1, 3).Select(i => Users.NewRequest(name: $"Committed {i}")).ToList();
         CreateUserResponse response;
         await using (var server = await TestServer.StartAsync(gate.Install, directory.File("users.db"), LongShutdown))
@@ -55,7 +55,7 @@ public sealed class CommittedStreamShutdownTests
     public async Task Stop_BeforeABatchsInputIsComplete_IsUnavailableRetry_AndStoresNothing()
     {
         using var directory = new TempDirectory();
-        var gate = new BatchCommitGate(BatchHold.AfterFirstItem);
+        var gate = new StoreGate(StoreHold.AfterFirstItem);
         RpcException exception;
         await using (var server = await TestServer.StartAsync(gate.Install, directory.File("users.db"), LongShutdown))
         {
@@ -79,7 +79,7 @@ public sealed class CommittedStreamShutdownTests
     public async Task Stop_WhileAChatItemIsBeingStored_AnswersIt_ThenSaysItWasCreated_NotRetry()
     {
         using var directory = new TempDirectory();
-        var gate = new BatchCommitGate(BatchHold.AfterCreate);
+        var gate = new StoreGate(StoreHold.AfterCreate);
         var request = Users.NewRequest(name: "Chat 1");
         Contracts.User answered;
         RpcException exception;

@@ -10,8 +10,8 @@ using UserSystem.Validation;
 
 namespace UserSystem.Server.Tests.Security;
 
-/// <summary>Where in a batch <see cref="BatchCommitGate"/> holds it until the server has begun to stop.</summary>
-public enum BatchHold
+/// <summary>Where <see cref="StoreGate"/> holds a call: until the server has begun to stop, or until released.</summary>
+public enum StoreHold
 {
     /// <summary>After the first item reached the store: the input is not complete, nothing may be stored.</summary>
     AfterFirstItem,
@@ -24,18 +24,26 @@ public enum BatchHold
 
     /// <summary>A single create (a chat's item) is stored; its answer has not been sent yet.</summary>
     AfterCreate,
+
+    /// <summary>An update is about to reach the store; it waits for <see cref="StoreGate.Release"/> (not for a stop).</summary>
+    BeforeUpdate,
 }
 
 /// <summary>
-/// Wraps the server's real store so that a batch (or a chat's create) stops at a chosen point, reports it, and goes on
-/// only once the server is stopping: a deterministic way to begin a stop at that exact moment.
+/// Wraps the server's real store so that a batch, a chat's create or an update stops at a chosen
+/// point, reports it, and goes on only once the server is stopping (or the test releases it): a
+/// deterministic way to make something happen at that exact moment.
 /// </summary>
-public sealed class BatchCommitGate(BatchHold hold)
+public sealed class StoreGate(StoreHold hold)
 {
     private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when a batch is held at the chosen point.</summary>
     public Task Reached => _reached.Task;
+
+    /// <summary>Lets a call held at <see cref="StoreHold.BeforeUpdate"/> go on.</summary>
+    public void Release() => _released.TrySetResult();
 
     public void Install(WebApplicationBuilder builder)
     {
@@ -65,7 +73,7 @@ public sealed class BatchCommitGate(BatchHold hold)
     {
         internal IUserStore Inner { get; set; } = null!;
 
-        internal BatchCommitGate Gate { get; set; } = null!;
+        internal StoreGate Gate { get; set; } = null!;
 
         internal CancellationToken Stopping { get; set; }
 
@@ -74,6 +82,11 @@ public sealed class BatchCommitGate(BatchHold hold)
             if (targetMethod!.Name == nameof(IUserStore.CreateBatchAsync) && args!.Length == 3)
             {
                 return CreateBatchAsync((IAsyncEnumerable<NewUser>)args[0]!, (ChangeContext)args[1]!, (CancellationToken)args[2]!);
+            }
+
+            if (targetMethod.Name == nameof(IUserStore.UpdateAsync) && Gate.Hold(StoreHold.BeforeUpdate))
+            {
+                return UpdateAsync((int)args![0]!, (UserChanges)args[1]!, (long?)args[2], (ChangeContext)args[3]!, (CancellationToken)args[4]!);
             }
 
             if (targetMethod.Name == nameof(IUserStore.CreateAsync) && args!.Length == 4)
@@ -95,7 +108,7 @@ public sealed class BatchCommitGate(BatchHold hold)
         private async Task<BatchCreateResult> CreateBatchAsync(IAsyncEnumerable<NewUser> users, ChangeContext change, CancellationToken cancellationToken)
         {
             var result = await Inner.CreateBatchAsync(HeldAsync(users, cancellationToken), change, cancellationToken);
-            if (Gate.Hold(BatchHold.AfterCommit))
+            if (Gate.Hold(StoreHold.AfterCommit))
             {
                 await Gate.HoldUntilStoppingAsync(Stopping);
             }
@@ -106,12 +119,19 @@ public sealed class BatchCommitGate(BatchHold hold)
         private async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
         {
             var created = await Inner.CreateAsync(user, change, idempotencyKey, cancellationToken);
-            if (Gate.Hold(BatchHold.AfterCreate))
+            if (Gate.Hold(StoreHold.AfterCreate))
             {
                 await Gate.HoldUntilStoppingAsync(Stopping);
             }
 
             return created;
+        }
+
+        private async Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken)
+        {
+            Gate._reached.TrySetResult();
+            await Gate._released.Task.WaitAsync(cancellationToken);
+            return await Inner.UpdateAsync(id, changes, expectedVersion, change, cancellationToken);
         }
 
         private async IAsyncEnumerable<NewUser> HeldAsync(IAsyncEnumerable<NewUser> users, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -120,7 +140,7 @@ public sealed class BatchCommitGate(BatchHold hold)
             await foreach (var user in users.WithCancellation(cancellationToken))
             {
                 yield return user;
-                if (first && Gate.Hold(BatchHold.AfterFirstItem))
+                if (first && Gate.Hold(StoreHold.AfterFirstItem))
                 {
                     await Gate.HoldUntilStoppingAsync(Stopping);
                 }
@@ -129,12 +149,12 @@ public sealed class BatchCommitGate(BatchHold hold)
             }
 
             // The server's reader has seen the end of the input: the batch is at its commit point.
-            if (Gate.Hold(BatchHold.AtCommit))
+            if (Gate.Hold(StoreHold.AtCommit))
             {
                 await Gate.HoldUntilStoppingAsync(Stopping);
             }
         }
     }
 
-    private bool Hold(BatchHold point) => point == hold;
+    private bool Hold(StoreHold point) => point == hold;
 }
