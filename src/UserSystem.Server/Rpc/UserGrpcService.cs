@@ -105,28 +105,43 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
         var buffered = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
             ? new WriteOptions(WriteFlags.BufferHint)
             : null;
-        IReadOnlyList<UserAccount> page;
-        var afterId = 0;
-        do
+        // The next page is read while this one is written (on another thread: SQLite's async
+        // calls complete synchronously), so reading and writing overlap instead of taking turns.
+        var size = _limits.StreamReadPageSize;
+        Task<IReadOnlyList<UserAccount>>? next = ReadPageAsync(afterId: 0);
+        try
         {
-            page = await store.ListAfterAsync(afterId, _limits.StreamReadPageSize, UserFilter.None, cancellationToken);
-            for (var i = 0; i < page.Count; i++)
+            while (next is not null)
             {
-                if (sent++ > 0 && delay > TimeSpan.Zero)
+                var page = await next;
+                next = page.Count == size ? ReadPageAsync(page[^1].Id) : null;
+                for (var i = 0; i < page.Count; i++)
                 {
-                    await Task.Delay(delay, cancellationToken);
-                }
+                    if (sent++ > 0 && delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, cancellationToken);
+                    }
 
-                if (buffered is not null)
-                {
-                    responseStream.WriteOptions = delay == TimeSpan.Zero && i < page.Count - 1 ? buffered : null;
-                }
+                    if (buffered is not null)
+                    {
+                        responseStream.WriteOptions = delay == TimeSpan.Zero && i < page.Count - 1 ? buffered : null;
+                    }
 
-                await responseStream.WriteAsync(page[i].ToContract(), cancellationToken);
-                afterId = page[i].Id;
+                    await responseStream.WriteAsync(page[i].ToContract(), cancellationToken);
+                }
             }
         }
-        while (page.Count == _limits.StreamReadPageSize);
+        finally
+        {
+            // A write failed or the call was cancelled: let the read in flight finish, unobserved.
+            if (next is not null)
+            {
+                await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        Task<IReadOnlyList<UserAccount>> ReadPageAsync(int afterId) =>
+            Task.Run(() => store.ListAfterAsync(afterId, size, UserFilter.None, cancellationToken), cancellationToken);
     }
 
     [Authorize(Policy = AuthPolicies.Admin)]
