@@ -65,12 +65,18 @@ public sealed class UserSystemMetrics
 
     public void FeedLag(TimeSpan lag) => Volatile.Write(ref _feedLagSeconds, lag.TotalSeconds);
 
-    /// <summary><paramref name="limit"/> says which limit refused the call (<c>rate</c> or <c>concurrent_streams</c>).</summary>
-    public void RateLimited(string method, string limit)
+    /// <summary>
+    /// <paramref name="limit"/> says which limit refused the call (<c>rate</c> or <c>concurrent_streams</c>).
+    /// It happens before the interceptors, so its call duration (RESOURCE_EXHAUSTED) is recorded here.
+    /// </summary>
+    public void RateLimited(string method, string limit, TimeSpan elapsed)
     {
         var tags = MethodTags(method);
         tags.Add("limit", limit);
         _rateLimited.Add(1, tags);
+        var call = MethodTags(method);
+        call.Add("rpc.grpc.status_code", (int)StatusCode.ResourceExhausted);
+        _duration.Record(elapsed.TotalSeconds, call);
     }
 
     // "/user.UserService/GetUser" -> rpc.service "user.UserService", rpc.method "GetUser".

@@ -19,21 +19,19 @@ public static class GrpcExtensions
         var grpc = services.AddGrpc(options =>
         {
             // Outermost first. Ahead of all of these, in ASP.NET Core middleware: the request
-            // context (request id, version header, log scope), then authentication and [Authorize].
-            // The observer sees every final status, limit rejections included, and writes the call's
-            // log line, audit line and metrics; the caller limits refuse a call before any work;
-            // error mapping turns domain errors and crashes into statuses; stream lifetime sits
+            // context (request id, version header, log scope), then authentication, [Authorize] and
+            // the caller limits (Security/CallerLimits: a refused call is never read or parsed).
+            // The observer sees every final status of a call let in and writes the call's log line,
+            // audit line and metrics; error mapping turns domain errors and crashes into statuses; stream lifetime sits
             // innermost so its statuses pass through unchanged. The batch cap is enforced where
             // batch items are read and numbered (UserRequestValidation.ReadValidNewUsersAsync).
             options.Interceptors.Add<CallObserverInterceptor>();
-            options.Interceptors.Add<CallerLimitsInterceptor>();
             options.Interceptors.Add<ErrorMappingInterceptor>();
             options.Interceptors.Add<StreamLifetimeInterceptor>();
         });
         // Registered, so grpc-dotnet resolves one instance of each instead of building them (and
         // their loggers) for every call; they hold no per-call state.
         services.AddSingleton<CallObserverInterceptor>();
-        services.AddSingleton<CallerLimitsInterceptor>();
         services.AddSingleton<ErrorMappingInterceptor>();
         services.AddSingleton<StreamLifetimeInterceptor>();
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()

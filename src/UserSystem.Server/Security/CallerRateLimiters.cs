@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace UserSystem.Server.Security;
@@ -30,16 +29,10 @@ public sealed class CallerRateLimiters : IDisposable
     public int MaxConcurrentStreams { get; }
 
     /// <summary>The token's subject, else the peer's IP address (port excluded: one host, one bucket).</summary>
-    public static string PartitionOf(ServerCallContext context)
+    public static string PartitionOf(HttpContext context)
     {
-        var subject = context.GetCaller().Subject;
-        if (subject is not null)
-        {
-            return "sub:" + subject;
-        }
-
-        var address = context.GetHttpContext().Connection.RemoteIpAddress;
-        return "ip:" + (address?.ToString() ?? context.Peer);
+        var subject = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(CallerClaims.Subject)?.Value : null;
+        return subject is not null ? "sub:" + subject : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
     }
 
     public void Dispose()

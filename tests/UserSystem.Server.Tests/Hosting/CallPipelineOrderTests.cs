@@ -33,7 +33,7 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task UnaryCall_PassesContextAuthenticationAuthorizationThenObserverLimitsErrorsStreamLifetime()
+    public async Task UnaryCall_PassesContextAuthenticationAuthorizationLimitsThenObserverErrorsStreamLifetime()
     {
         var client = Tokens.Client(_server, _tokens.Admin());
         var created = await client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
@@ -41,7 +41,7 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
         await client.GetUserAsync(new GetUserRequest { Id = created.User.Id }, new Metadata { { "x-request-id", "order-unary" } }).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(
-            [CallTrace.RequestContext, Authentication, Authorization, CallTrace.CallObserver, CallTrace.CallerLimits, CallTrace.ErrorMapping, CallTrace.StreamLifetime],
+            [CallTrace.RequestContext, Authentication, Authorization, CallTrace.CallerLimits, CallTrace.CallObserver, CallTrace.ErrorMapping, CallTrace.StreamLifetime],
             _recorder.Of("order-unary"));
     }
 
@@ -55,7 +55,7 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
         }
 
         Assert.Equal(
-            [CallTrace.RequestContext, Authentication, Authorization, CallTrace.CallObserver, CallTrace.CallerLimits, CallTrace.ErrorMapping, CallTrace.StreamLifetime],
+            [CallTrace.RequestContext, Authentication, Authorization, CallTrace.CallerLimits, CallTrace.CallObserver, CallTrace.ErrorMapping, CallTrace.StreamLifetime],
             _recorder.Of("order-stream"));
     }
 

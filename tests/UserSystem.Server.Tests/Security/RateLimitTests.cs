@@ -38,6 +38,48 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task OverTheLimit_TheRequestIsRefusedBeforeItIsParsed()
+    {
+        var tokens = new Tokens();
+        await using var server = await TestServer.StartAsync(databasePath: null, [.. tokens.ServerSettings, .. TinyBucket]);
+        var alice = Tokens.Client(server, tokens.Admin("alice"));
+        await alice.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+        await alice.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
+
+        // A body that does not parse: let in, it would be INVALID_ARGUMENT (Hosting/WireInputTests).
+        var raw = Marshallers.Create<byte[]>(bytes => bytes, bytes => bytes);
+        var getUser = new Method<byte[], byte[]>(MethodType.Unary, "user.UserService", "GetUser", raw, raw);
+        var headers = new Metadata { { "authorization", "Bearer " + tokens.Admin("alice") } };
+        var invoker = server.CreateChannel().CreateCallInvoker();
+
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.ResourceExhausted,
+            () => invoker.AsyncUnaryCall(getUser, null, new CallOptions(headers), [0x0A, 0x05, 0x41]).ResponseAsync);
+
+        Assert.Contains("Rate limit exceeded", exception.Status.Detail, StringComparison.Ordinal);
+        Assert.NotNull(exception.GetRpcStatus()?.GetDetail<RetryInfo>());
+    }
+
+    [Fact]
+    public async Task RestOverTheLimit_Is429WithRetryAfterAndTheStatusAsJson()
+    {
+        var tokens = new Tokens();
+        await using var server = await TestServer.StartAsync(databasePath: null, [.. tokens.ServerSettings, .. TinyBucket]);
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Admin("alice"));
+
+        (await http.GetAsync(new Uri("/v1/users", UriKind.Relative)).DefaultTimeout()).EnsureSuccessStatusCode();
+        (await http.GetAsync(new Uri("/v1/users", UriKind.Relative)).DefaultTimeout()).EnsureSuccessStatusCode();
+        using var refused = await http.GetAsync(new Uri("/v1/users", UriKind.Relative)).DefaultTimeout();
+
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        using var body = System.Text.Json.JsonDocument.Parse(await refused.Content.ReadAsStringAsync().DefaultTimeout());
+        Assert.Equal((int)Code.ResourceExhausted, body.RootElement.GetProperty("code").GetInt32());
+        Assert.Contains("Rate limit exceeded", body.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("type.googleapis.com/google.rpc.RetryInfo", body.RootElement.GetProperty("details")[0].GetProperty("@type").GetString());
+    }
+
+    [Fact]
     public async Task WithoutAuthentication_CallersArePartitionedByPeerAddress()
     {
         await using var server = await TestServer.StartAsync(databasePath: null, TinyBucket);
