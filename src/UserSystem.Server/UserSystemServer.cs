@@ -17,7 +17,7 @@ public static class UserSystemServer
     /// <param name="configure">Runs after the server's own registrations (tests add probes here).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = CreateBuilder(args);
         builder.AddServerHosting();
         builder.AddUserObservability();
         builder.Services
@@ -44,6 +44,16 @@ public static class UserSystemServer
         app.MapUserObservability();
         return app;
     }
+
+    /// <summary>
+    /// The builder with the server's configuration sources. The content root is the directory of
+    /// the server's own files, not the working directory: started from anywhere else (a service
+    /// manager, a script), the default would miss appsettings.json and silently run without its
+    /// settings (every ASP.NET Core request line logged, for one). Relative paths in settings
+    /// (the SQLite file) stay relative to the working directory.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
     // Every section at once, before the middleware below reads some of them, so one start reports
     // every bad setting (the host would validate them again at start, from the same cache).

@@ -47,14 +47,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<ServerProcess> StartAsync(string databasePath, params string[] settings)
+    public static Task<ServerProcess> StartAsync(string databasePath, params string[] settings) =>
+        StartInAsync(AppContext.BaseDirectory, databasePath, settings);
+
+    /// <summary>Starts the server with <paramref name="workingDirectory"/> as its current directory.</summary>
+    public static async Task<ServerProcess> StartInAsync(string workingDirectory, string databasePath, params string[] settings)
     {
         var grpcPort = FreePort();
         var httpPort = FreePort();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };

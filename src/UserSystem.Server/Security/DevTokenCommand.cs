@@ -73,7 +73,7 @@ public static class DevTokenCommand
 
     // The same configuration sources as the server (appsettings, environment, command line), without starting it.
     private static JwtAuthOptions ReadJwtOptions(string[] configurationArgs) =>
-        WebApplication.CreateBuilder(configurationArgs).Configuration.GetSection($"{AuthOptions.SectionName}:{nameof(AuthOptions.Jwt)}").Get<JwtAuthOptions>()
+        UserSystemServer.CreateBuilder(configurationArgs).Configuration.GetSection($"{AuthOptions.SectionName}:{nameof(AuthOptions.Jwt)}").Get<JwtAuthOptions>()
         ?? new JwtAuthOptions();
 
     private static int PositiveInt(string option, string value, int max) =>
