@@ -67,6 +67,39 @@ public sealed class UserStatsQueryPlanTests
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Postgres_FeedWakeUpCheck_NeverScansTheEvents_EvenAsAGenericPlan()
+    {
+        var server = await PostgresServer.GetAsync().DefaultTimeout();
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var store = new PostgresUserStore(connectionString, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var fill = new NpgsqlCommand("""
+            INSERT INTO user_events (sequence, user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
+            SELECT i, i, 'CREATED', 'a', NULL, now(), 'u', i || '@example.com', 30, '{}', 1, now(), now(), 1
+            FROM generate_series(1, 20000) AS i;
+            ANALYZE user_events;
+            SET plan_cache_mode = force_generic_plan;
+            """, connection))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        // The wake-up check as the feed runs it: a prepared statement, asked whether anything is
+        // newer than the newest event (nothing is), with the plan made for any value.
+        await using (var prepare = new NpgsqlCommand("PREPARE ready(bigint) AS " + PostgresUserStore.FeedReadySql.Replace("@after", "$1", StringComparison.Ordinal), connection))
+        {
+            await prepare.ExecuteNonQueryAsync();
+        }
+
+        var plan = await ReadPlanAsync(new NpgsqlCommand("EXPLAIN EXECUTE ready(20000)", connection));
+
+        Assert.Contains("user_events_pkey", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan on user_events", plan, StringComparison.Ordinal);
+    }
+
     private static async Task<string> ReadPlanAsync(System.Data.Common.DbCommand command)
     {
         var lines = new List<string>();

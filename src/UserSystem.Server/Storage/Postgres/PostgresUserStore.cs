@@ -48,6 +48,17 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string _database;
 
+    /// <summary>
+    /// Is there an event after <c>@after</c> a reader may have now (below the horizon), and is there
+    /// one at all (committed, but held back)? Both through the primary key whatever the plan: the
+    /// second is a max(), because as <c>EXISTS (... WHERE sequence > @after)</c> the generic plan
+    /// of a prepared statement scanned the whole table when nothing was newer, every wake-up.
+    /// </summary>
+    internal static readonly string FeedReadySql = $"""
+        SELECT EXISTS (SELECT 1 FROM user_events WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}),
+               COALESCE((SELECT max(sequence) FROM user_events), 0) > @after;
+        """;
+
     public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
     {
         _logger = logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance;
@@ -329,10 +340,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
         async Task<TimeSpan?> ReadyOrWaitAsync(CancellationToken ct)
         {
-            await using var command = _readSource.CreateCommand($"""
-                SELECT EXISTS (SELECT 1 FROM user_events WHERE sequence > @after AND sequence < {PostgresEventIds.Horizon}),
-                       EXISTS (SELECT 1 FROM user_events WHERE sequence > @after);
-                """);
+            await using var command = _readSource.CreateCommand(FeedReadySql);
             command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
