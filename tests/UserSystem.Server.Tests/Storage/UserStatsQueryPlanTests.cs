@@ -38,12 +38,7 @@ public sealed class UserStatsQueryPlanTests
     [Fact]
     public async Task Postgres_CreatedPerDay_ScansOnlyTheIndexRangeOfTheAskedDays()
     {
-        var server = await PostgresServer.GetAsync().DefaultTimeout();
-        var connectionString = await server.CreateDatabaseAsync();
-        await using var store = new PostgresUserStore(connectionString, TimeProvider.System);
-        await store.InitializeAsync(CancellationToken.None);
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenMigratedPostgresAsync();
         // 20,000 users over about three years, then fresh statistics: the planner chooses by cost,
         // and a month out of three years is worth an index scan only if the index is there and usable.
         await using (var fill = new NpgsqlCommand("""
@@ -70,12 +65,7 @@ public sealed class UserStatsQueryPlanTests
     [Fact]
     public async Task Postgres_FeedWakeUpCheck_NeverScansTheEvents_EvenAsAGenericPlan()
     {
-        var server = await PostgresServer.GetAsync().DefaultTimeout();
-        var connectionString = await server.CreateDatabaseAsync();
-        await using var store = new PostgresUserStore(connectionString, TimeProvider.System);
-        await store.InitializeAsync(CancellationToken.None);
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenMigratedPostgresAsync();
         await using (var fill = new NpgsqlCommand("""
             INSERT INTO user_events (sequence, user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
             SELECT i, i, 'CREATED', 'a', NULL, now(), 'u', i || '@example.com', 30, '{}', 1, now(), now(), 1
@@ -98,6 +88,21 @@ public sealed class UserStatsQueryPlanTests
 
         Assert.Contains("user_events_pkey", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan on user_events", plan, StringComparison.Ordinal);
+    }
+
+    // A fresh database with the store's schema, and a connection to it.
+    private static async Task<NpgsqlConnection> OpenMigratedPostgresAsync()
+    {
+        var server = await PostgresServer.GetAsync().DefaultTimeout();
+        var connectionString = await server.CreateDatabaseAsync();
+        await using (var store = new PostgresUserStore(connectionString, TimeProvider.System))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+        }
+
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 
     private static async Task<string> ReadPlanAsync(System.Data.Common.DbCommand command)
