@@ -46,9 +46,7 @@ public sealed class UserSystemMetrics
     public void CallEnded(string method, StatusCode status, TimeSpan elapsed)
     {
         _activeCalls.Add(-1, MethodTags(method));
-        var tags = MethodTags(method);
-        tags.Add("rpc.grpc.status_code", (int)status);
-        _duration.Record(elapsed.TotalSeconds, tags);
+        RecordDuration(method, status, elapsed);
     }
 
     public void UsersCreated(int count)
@@ -74,9 +72,14 @@ public sealed class UserSystemMetrics
         var tags = MethodTags(method);
         tags.Add("limit", limit);
         _rateLimited.Add(1, tags);
-        var call = MethodTags(method);
-        call.Add("rpc.grpc.status_code", (int)StatusCode.ResourceExhausted);
-        _duration.Record(elapsed.TotalSeconds, call);
+        RecordDuration(method, StatusCode.ResourceExhausted, elapsed);
+    }
+
+    private void RecordDuration(string method, StatusCode status, TimeSpan elapsed)
+    {
+        var tags = MethodTags(method);
+        tags.Add("rpc.grpc.status_code", (int)status);
+        _duration.Record(elapsed.TotalSeconds, tags);
     }
 
     // "/user.UserService/GetUser" -> rpc.service "user.UserService", rpc.method "GetUser".

@@ -29,7 +29,8 @@ internal sealed class AuditingAuthorizationResultHandler(ILogger<AuditingAuthori
             {
                 using (lease)
                 {
-                    return OverLimitAsync(context, refusals.Period);
+                    return RateLimitRejection.WriteAsync(context, RateLimitRejection.RetryAfterSeconds(lease, refusals.Period),
+                        "Too many refused calls from this address (RateLimit:RefusalsPerPeriod, RateLimit:RefusalBurstLimit).");
                 }
             }
 
@@ -40,8 +41,4 @@ internal sealed class AuditingAuthorizationResultHandler(ILogger<AuditingAuthori
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
     }
-
-    private static Task OverLimitAsync(HttpContext context, TimeSpan period) =>
-        RateLimitRejection.WriteAsync(context, Math.Max(1, (long)Math.Ceiling(period.TotalSeconds)),
-            "Too many refused calls from this address (RateLimit:RefusalsPerPeriod, RateLimit:RefusalBurstLimit).");
 }

@@ -16,8 +16,8 @@ internal sealed class TestRequestStream<T>(params T[] messages) : IAsyncStreamRe
     }
 }
 
-/// <summary>A response stream that keeps what the service writes.</summary>
-internal sealed class TestResponseStream<T> : IServerStreamWriter<T>
+/// <summary>A response stream that keeps what the service writes; <paramref name="afterWrite"/> sees the count so far.</summary>
+internal sealed class TestResponseStream<T>(Action<int>? afterWrite = null) : IServerStreamWriter<T>
 {
     public List<T> Written { get; } = [];
 
@@ -29,6 +29,7 @@ internal sealed class TestResponseStream<T> : IServerStreamWriter<T>
     {
         cancellationToken.ThrowIfCancellationRequested();
         Written.Add(message);
+        afterWrite?.Invoke(Written.Count);
         return Task.CompletedTask;
     }
 }

@@ -328,32 +328,17 @@ public sealed class UserGrpcServiceTests : IDisposable
         await CreateAsync("Ada");
         await CreateAsync("Bob");
         using var cancellation = new CancellationTokenSource();
-        var responses = new CancellingAfter<Contracts.UserEvent>(2, cancellation);
+        var responses = new TestResponseStream<Contracts.UserEvent>(written =>
+        {
+            if (written == 2)
+            {
+                cancellation.Cancel();
+            }
+        });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Service().WatchUsers(
             new WatchUsersRequest(), responses, TestServerCallContext.Admin(cancellation.Token))).DefaultTimeout();
 
         Assert.Equal([1L, 2L], responses.Written.Select(change => change.EventId));
-    }
-
-    private sealed class CancellingAfter<T>(int count, CancellationTokenSource cancellation) : IServerStreamWriter<T>
-    {
-        public List<T> Written { get; } = [];
-
-        public WriteOptions? WriteOptions { get; set; }
-
-        public Task WriteAsync(T message) => WriteAsync(message, CancellationToken.None);
-
-        public Task WriteAsync(T message, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Written.Add(message);
-            if (Written.Count == count)
-            {
-                cancellation.Cancel();
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }

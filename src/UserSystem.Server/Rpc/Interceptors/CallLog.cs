@@ -12,8 +12,8 @@ internal static partial class CallLog
     public const string CallsCategory = "UserSystem.Server.Calls";
     public const string AuditCategory = "UserSystem.Server.Audit";
 
-    public const int ReadFinishedEventId = 1003;
-    public const int ReadAuditedEventId = 4102;
+    private const int ReadFinishedEventId = 1003;
+    private const int ReadAuditedEventId = 4102;
 
     private const string Service = "/user.UserService/";
 
