@@ -6,8 +6,8 @@ internal static partial class CacheLog
     [LoggerMessage(EventId = 2300, Level = LogLevel.Information, Message = "User cache follows the change feed from event {Sequence}")]
     public static partial void Following(ILogger logger, long sequence);
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Following the change feed failed; the user cache is bypassed until it resumes, in {RetrySeconds} s")]
-    public static partial void FollowFailed(ILogger logger, int retrySeconds, Exception exception);
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "The change feed is not followed; the user cache is bypassed until it resumes")]
+    public static partial void Bypassed(ILogger logger);
 
     [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "The cache failed for user {UserId}; the call reads the store (an entry that could not be removed is still refused here and expires by itself)")]
     public static partial void CacheFailed(ILogger logger, int userId, Exception exception);

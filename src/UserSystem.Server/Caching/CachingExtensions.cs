@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Hybrid;
 using UserSystem.Server.Hosting;
+using UserSystem.Server.Storage;
 
 namespace UserSystem.Server.Caching;
 
@@ -10,7 +11,7 @@ public static class CachingExtensions
 
     /// <summary>
     /// Registers the <c>GetUser</c> cache: HybridCache in process, Redis as its second level when
-    /// <c>Cache:Redis</c> is set, and the change-feed follower that keeps both coherent.
+    /// <c>Cache:Redis</c> is set, and the change-feed subscriber that keeps both coherent.
     /// </summary>
     public static IServiceCollection AddUserCache(this IServiceCollection services, IConfiguration configuration)
     {
@@ -40,7 +41,7 @@ public static class CachingExtensions
         services.AddSingleton<UserCache>();
         if (options.Enabled)
         {
-            services.AddHostedService<UserCacheInvalidator>();
+            services.AddSingleton<IChangeFeedSubscriber, UserCacheInvalidator>();
         }
 
         return services;

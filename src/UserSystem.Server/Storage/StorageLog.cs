@@ -5,4 +5,10 @@ internal static partial class StorageLog
 {
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "The {Database} cannot be reached or did not answer in time; the call was answered UNAVAILABLE")]
     public static partial void Unavailable(ILogger logger, string database, Exception exception);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Following the change feed from event {Sequence} (user cache invalidation, feed lag)")]
+    public static partial void FollowingFeed(ILogger logger, long sequence);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Following the change feed failed; retrying in {RetrySeconds} s")]
+    public static partial void FollowFeedFailed(ILogger logger, int retrySeconds, Exception exception);
 }

@@ -21,17 +21,21 @@ internal static class UserEventLog
     public static async Task<IReadOnlyList<UserEvent>> ReadAsync(
         DbConnection connection, string eventsSql, UserRowReader rows, long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        List<UserEvent> events;
-        await using (var command = connection.CreateCommand(eventsSql))
+        // One round trip, two statements. The watermark comes after the events, never before: its
+        // snapshot sees any prune that removed some (see EventPruning.ThrowIfPruned).
+        await using var command = connection.CreateCommand(eventsSql + "\n" + PrunedThroughSql);
+        command.AddParameter("@after", afterSequence);
+        command.AddParameter("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<UserEvent>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.AddParameter("@after", afterSequence);
-            command.AddParameter("@limit", limit);
-            events = await rows.ReadEventsAsync(command, cancellationToken);
+            events.Add(rows.ReadEvent(reader));
         }
 
-        // A statement after the events, never before: its snapshot sees any prune that removed some (see EventPruning.ThrowIfPruned).
-        await using var watermark = connection.CreateCommand(PrunedThroughSql);
-        EventPruning.ThrowIfPruned(afterSequence, await watermark.ExecuteInt64Async(cancellationToken));
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        EventPruning.ThrowIfPruned(afterSequence, reader.GetInt64(0));
         return events;
     }
 

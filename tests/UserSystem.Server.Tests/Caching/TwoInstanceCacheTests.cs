@@ -1,6 +1,7 @@
 using Grpc.Core;
 using UserSystem.Contracts;
 using UserSystem.Server.Caching;
+using UserSystem.Server.Storage;
 using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Caching;
@@ -8,12 +9,12 @@ namespace UserSystem.Server.Tests.Caching;
 /// <summary>
 /// Two server instances (A and B) on one database, each with its own in-process cache (and, in
 /// the Redis modes, one shared Redis): a change through A reaches B's cache through the change
-/// feed within <see cref="UserCacheInvalidator.MaxFeedWait"/>, and A reads its own writes at once.
+/// feed within <see cref="ChangeFeedFollower.MaxFeedWait"/>, and A reads its own writes at once.
 /// </summary>
 public abstract class TwoInstanceCacheTests : IAsyncLifetime
 {
     // The feed's bound, plus the time to read and apply a page and to answer on a loaded machine.
-    private static readonly TimeSpan Bound = UserCacheInvalidator.MaxFeedWait + TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Bound = ChangeFeedFollower.MaxFeedWait + TimeSpan.FromSeconds(5);
 
     private TempDirectory? _directory;
 

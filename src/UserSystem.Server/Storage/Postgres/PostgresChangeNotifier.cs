@@ -8,7 +8,7 @@ namespace UserSystem.Server.Storage.Postgres;
 /// transaction. Commits that happen while a notification is on its way share the next one, so
 /// writers never queue on PostgreSQL's notify lock. Also turns other instances' notifications
 /// into local wake-ups. A hint only: watchers re-read the events table, so a lost notification
-/// costs latency, never events.
+/// costs latency, never events. Our own notifications are not turned into a second local wake-up.
 /// </summary>
 internal sealed class PostgresChangeNotifier : IAsyncDisposable
 {
@@ -26,6 +26,10 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task? _listener;
     private Task? _sender;
+
+    // The backend of our own sending connection: its notifications echo back to our listener, and
+    // this process was woken already when it committed.
+    private int _senderProcessId;
 
     public PostgresChangeNotifier(NpgsqlDataSource unpooledSource, TimeProvider time, ILogger logger)
     {
@@ -94,6 +98,14 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
             try
             {
                 await using var connection = await _source.OpenConnectionAsync(stopping);
+                Volatile.Write(ref _senderProcessId, connection.ProcessID);
+                // NOTIFY gives its transaction an id, so its commit would wait for a WAL flush like a
+                // write's; a hint need not be durable.
+                await using (var durability = new NpgsqlCommand("SET synchronous_commit = off;", connection))
+                {
+                    await durability.ExecuteNonQueryAsync(stopping);
+                }
+
                 await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', '');", connection);
                 while (true)
                 {
@@ -123,7 +135,13 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
             try
             {
                 await using var connection = await _source.OpenConnectionAsync(stopping);
-                connection.Notification += (_, _) => _local.Pulse();
+                connection.Notification += (_, notification) =>
+                {
+                    if (notification.PID != Volatile.Read(ref _senderProcessId))
+                    {
+                        _local.Pulse();
+                    }
+                };
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stopping);

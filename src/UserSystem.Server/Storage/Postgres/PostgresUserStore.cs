@@ -72,6 +72,15 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             settings.AutoPrepareMinUsages = 2;
         }
 
+        if (!NamesSetting(connectionString, "No Reset On Close"))
+        {
+            // Nothing this store runs leaves session state behind (settings are SET LOCAL, locks are
+            // transaction locks, LISTEN lives outside the pools), so a connection returned to the
+            // pool needs no reset: without this, the next use of each connection first runs seven
+            // reset statements, and the change feed alone opens a few per commit.
+            settings.NoResetOnClose = true;
+        }
+
         settings.ApplicationName ??= "user-system";
         settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? SessionTimeouts : $"{settings.Options} {SessionTimeouts}";
         _database = PostgresFailures.DescribeDatabase(settings);
@@ -549,6 +558,11 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter("request_id", NpgsqlDbType.Text) { Value = (object?)change.RequestId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
     }
+
+    // NpgsqlConnectionStringBuilder knows every keyword; a plain builder holds only those given.
+    private static bool NamesSetting(string connectionString, string keyword) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey(keyword)
+        || new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

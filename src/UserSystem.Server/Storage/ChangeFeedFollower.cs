@@ -1,0 +1,105 @@
+namespace UserSystem.Server.Storage;
+
+/// <summary>
+/// The one follower of the change feed in this process. It starts at "now", reads each page of
+/// new events once and hands it to every <see cref="IChangeFeedSubscriber"/> (the user cache's
+/// invalidation, and the feed-lag gauge through <see cref="DeliveredThrough"/>). So a commit
+/// costs one re-read of the feed per instance, however many consumers there are. Watchers
+/// (<c>WatchUsers</c>) read on their own: they resume from any point of the history.
+/// </summary>
+public sealed class ChangeFeedFollower(
+    IUserStore store, IEnumerable<IChangeFeedSubscriber> subscribers, TimeProvider time, ILogger<ChangeFeedFollower> logger)
+    : BackgroundService
+{
+    /// <summary>
+    /// The longest this follower sleeps without re-reading the feed. A change made on this instance
+    /// (or, on PostgreSQL, announced by NOTIFY) wakes it at once; a change by another process on
+    /// the same SQLite file, or a lost notification, waits at most this long: with the time to read
+    /// and apply the page, it is the bound on how stale another instance's cache can be.
+    /// </summary>
+    public static readonly TimeSpan MaxFeedWait = TimeSpan.FromSeconds(5);
+
+    private const int PageSize = 500;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly IChangeFeedSubscriber[] _subscribers = [.. subscribers];
+    private long _delivered = -1;
+
+    /// <summary>The sequence of the last event handed to the subscribers (or where following started); -1 before it starts.</summary>
+    public long DeliveredThrough => Volatile.Read(ref _delivered);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var afterGap = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var position = (await store.GetEventLogEndAsync(stoppingToken)).Readable;
+                Volatile.Write(ref _delivered, position);
+                foreach (var subscriber in _subscribers)
+                {
+                    subscriber.Following(position, afterGap);
+                }
+
+                StorageLog.FollowingFeed(logger, position);
+                await FollowAsync(position, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                afterGap = true;
+                foreach (var subscriber in _subscribers)
+                {
+                    subscriber.Stopped(exception);
+                }
+
+                StorageLog.FollowFeedFailed(logger, (int)RetryDelay.TotalSeconds, exception);
+                try
+                {
+                    await Task.Delay(RetryDelay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.Stopped(null);
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task FollowAsync(long afterSequence, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            var events = await store.ReadEventsAsync(afterSequence, PageSize, stoppingToken);
+            if (events.Count > 0)
+            {
+                foreach (var subscriber in _subscribers)
+                {
+                    await subscriber.OnChangesAsync(events);
+                }
+
+                afterSequence = events[^1].Sequence;
+                Volatile.Write(ref _delivered, afterSequence);
+            }
+
+            if (events.Count < PageSize)
+            {
+                await store.WaitForEventsAsync(afterSequence, MaxFeedWait, stoppingToken);
+            }
+        }
+    }
+}
