@@ -15,7 +15,7 @@ internal sealed class RequestLogScope(string requestId, HttpContext context) : I
     public KeyValuePair<string, object?> this[int index] => index switch
     {
         0 => new("RequestId", requestId),
-        1 => new("Actor", CallerContextExtensions.FromPrincipal(context.User).Actor),
+        1 => new("Actor", context.GetCaller().Actor),
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 

@@ -36,7 +36,7 @@ internal sealed class AuditingAuthorizationResultHandler(ILogger<AuditingAuthori
 
             lease.Dispose();
             var requestId = Hosting.RequestContext.RequestIdOf(context);
-            SecurityLog.Refused(logger, CallerContextExtensions.FromPrincipal(context.User).Actor, context.Request.Path, authorizeResult.Forbidden ? "forbidden" : "unauthenticated", requestId);
+            SecurityLog.Refused(logger, context.GetCaller().Actor, context.Request.Path, authorizeResult.Forbidden ? "forbidden" : "unauthenticated", requestId);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

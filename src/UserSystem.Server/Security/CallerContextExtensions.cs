@@ -7,17 +7,22 @@ namespace UserSystem.Server.Security;
 /// <summary>Reads the authenticated caller of a gRPC call (set by ASP.NET Core authentication).</summary>
 public static class CallerContextExtensions
 {
-    private const string CallerKey = "user-system:caller";
+    public static Caller GetCaller(this ServerCallContext context) => context.GetHttpContext().GetCaller();
 
-    public static Caller GetCaller(this ServerCallContext context)
+    /// <summary>
+    /// The request's caller, read from its principal once: the policy, the caller limits, the log
+    /// scope of every line and the audit line all ask. Read again if authentication replaced the principal.
+    /// </summary>
+    public static Caller GetCaller(this HttpContext context)
     {
-        if (context.UserState.TryGetValue(CallerKey, out var cached) && cached is Caller caller)
+        var principal = context.User;
+        if (context.Features.Get<CallerFeature>() is { } feature && ReferenceEquals(feature.Principal, principal))
         {
-            return caller;
+            return feature.Caller;
         }
 
-        caller = FromPrincipal(context.GetHttpContext().User);
-        context.UserState[CallerKey] = caller;
+        var caller = FromPrincipal(principal);
+        context.Features.Set(new CallerFeature(principal, caller));
         return caller;
     }
 
@@ -38,6 +43,8 @@ public static class CallerContextExtensions
     /// <summary>A user id as a token carries it: a positive whole number (JSON number or string).</summary>
     public static int? TryParseUserId(string? value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+
+    private sealed record CallerFeature(ClaimsPrincipal Principal, Caller Caller);
 
     // A JSON true arrives as "true" (ClaimValueTypes.Boolean); some providers send the string "true".
     private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);

@@ -48,7 +48,8 @@ public static class SecurityExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(CallerClaims.AdminRole))
             .AddPolicy(AuthPolicies.SelfOrAdmin, policy => policy.RequireAuthenticatedUser().RequireAssertion(context =>
-                context.User.IsInRole(CallerClaims.AdminRole) || CallerContextExtensions.FromPrincipal(context.User).IsBoundToUser));
+                context.User.IsInRole(CallerClaims.AdminRole)
+                || (context.Resource is HttpContext http ? http.GetCaller() : CallerContextExtensions.FromPrincipal(context.User)).IsBoundToUser));
         return services;
     }
 

@@ -11,7 +11,7 @@ namespace UserSystem.Server.Tests.Observability;
 public sealed class StructuredLogTests
 {
     [Fact]
-    public async Task ProductionCall_WritesJsonAuditLine_AndScopedLines_WithActorAndRequestId_AndNoEmailOrToken()
+    public async Task ProductionCall_WritesJsonAuditLine_WithDurationAndScope_AndNoEmailOrToken()
     {
         var tokens = new Tokens();
         using var directory = new TempDirectory();
@@ -30,11 +30,15 @@ public sealed class StructuredLogTests
         Assert.Equal("/user.UserService/CreateUser", state.GetProperty("Method").GetString());
         Assert.Equal("OK", state.GetProperty("Outcome").GetString());
         Assert.Equal("audit-req-42", state.GetProperty("RequestId").GetString());
-        var finished = await server.WaitForOutputAsync(text => text.Contains("\"EventId\":1000", StringComparison.Ordinal)).DefaultTimeout();
-        using var finishedEntry = JsonDocument.Parse(finished);
-        var scope = finishedEntry.RootElement.GetProperty("Scopes").EnumerateArray().Single(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("Actor", out _));
+        Assert.True(state.GetProperty("ElapsedMilliseconds").GetDouble() >= 0);
+        var scope = entry.RootElement.GetProperty("Scopes").EnumerateArray().Single(item => item.ValueKind == JsonValueKind.Object && item.TryGetProperty("Actor", out _));
         Assert.Equal("auditor-7", scope.GetProperty("Actor").GetString());
         Assert.Equal("audit-req-42", scope.GetProperty("RequestId").GetString());
+        // A successful change writes its audit line alone; a failed call writes the call-finished line too.
+        await RpcAssert.FailsWithAsync(StatusCode.InvalidArgument, () => new UserService.UserServiceClient(channel)
+            .CreateUserAsync(new CreateUserRequest(), new Metadata { { "x-request-id", "audit-req-43" } }).ResponseAsync);
+        await server.WaitForOutputAsync(text => text.Contains("\"EventId\":1000", StringComparison.Ordinal) && text.Contains("audit-req-43", StringComparison.Ordinal)).DefaultTimeout();
+        Assert.DoesNotContain(server.OutputLines, output => output.Contains("\"EventId\":1000", StringComparison.Ordinal) && output.Contains("audit-req-42", StringComparison.Ordinal));
         Assert.DoesNotContain(server.OutputLines, output => output.Contains(request.Email, StringComparison.OrdinalIgnoreCase) || output.Contains(token, StringComparison.Ordinal));
     }
 

@@ -9,8 +9,9 @@ using UserSystem.Server.Security;
 namespace UserSystem.Server.Rpc.Interceptors;
 
 /// <summary>
-/// Observes each call once and reports its final status three ways: the call-finished log line,
-/// the audit line (who, what, outcome, request id; emails and tokens never) and the metrics
+/// Observes each call once and reports its final status three ways: the call-finished log line
+/// (not for a successful change, whose audit line says it all), the audit line (who, what,
+/// outcome, duration, request id; emails and tokens never) and the metrics
 /// (duration, calls in flight, users created from <c>created_count</c> or one per
 /// <c>ChatWithUsers</c> reply). Outermost interceptor, so it sees limit rejections too.
 /// </summary>
@@ -84,10 +85,16 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
             var successfulRead = status == StatusCode.OK && CallLog.IsRead(method);
             if (!successfulRead || sampling.KeepsSuccessfulRead())
             {
-                CallLog.Finished(_calls, successfulRead, method, status, elapsed.TotalMilliseconds, context.GetRequestId());
-                if (method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal))
+                var audited = method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal);
+                var successfulChange = audited && status == StatusCode.OK && !successfulRead;
+                if (!successfulChange)
                 {
-                    CallLog.Audit(_audit, successfulRead, context.GetCaller().Actor, method, status, context.GetRequestId());
+                    CallLog.Finished(_calls, successfulRead, method, status, elapsed.TotalMilliseconds, context.GetRequestId());
+                }
+
+                if (audited)
+                {
+                    CallLog.Audit(_audit, successfulRead, context.GetCaller().Actor, method, status, elapsed.TotalMilliseconds, context.GetRequestId());
                 }
             }
         }
