@@ -5,11 +5,14 @@ using UserSystem.Bench.BatchImport;
 using UserSystem.Contracts;
 
 // Usage:
-//   BatchImport grpc <address> <count> <server-pid>   stream <count> users in one CreateBatchUsers
+//   BatchImport grpc <address> <count> <server-pid> [token]
+//                                                      stream <count> users in one CreateBatchUsers
+//                                                      (with "authorization: Bearer <token>" if given)
 //   BatchImport csv <file> <count>                     write the same users as CSV for psql \copy
 // Each run uses a fresh email prefix, so runs never collide.
-if (args is ["grpc", var address, var countText, var pidText])
+if (args is ["grpc", var address, var countText, var pidText, ..] && args.Length <= 5)
 {
+    var headers = args.Length == 5 ? new Grpc.Core.Metadata { { "authorization", "Bearer " + args[4] } } : null;
     var count = int.Parse(countText, CultureInfo.InvariantCulture);
     var pid = int.Parse(pidText, CultureInfo.InvariantCulture);
     var run = Guid.NewGuid().ToString("N")[..8];
@@ -17,7 +20,7 @@ if (args is ["grpc", var address, var countText, var pidText])
     var client = new UserService.UserServiceClient(channel);
     var before = ProcStatus.Read(pid);
     var watch = Stopwatch.StartNew();
-    using var call = client.CreateBatchUsers();
+    using var call = client.CreateBatchUsers(headers);
     for (var i = 1; i <= count; i++)
     {
         await call.RequestStream.WriteAsync(BenchUsers.Request(run, i));

@@ -31,22 +31,26 @@ as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/postgres.log" -w \
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench_grpc" -c "CREATE DATABASE bench_copy"
 
-dotnet build -c Release -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj
+# Published for this machine's runtime identifier, so precompiled (ReadyToRun) as the Dockerfile ships it.
+dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
 dotnet build -c Release -v q -nologo bench/BatchImport/BatchImport.csproj
 BENCH=(dotnet bench/BatchImport/bin/Release/net10.0/BatchImport.dll)
+SERVER=(dotnet "$WORK/server/UserSystem.Server.dll")
 
-dotnet src/UserSystem.Server/bin/Release/net10.0/UserSystem.Server.dll \
+# Production (no environment variable set): JWT on every call, default logging, audit line.
+KEY="$(head -c 32 /dev/urandom | base64)"
+TOKEN="$("${SERVER[@]}" token --subject bench --role admin --minutes 600 "--Auth:Jwt:SigningKey=$KEY" | tail -n 1)"
+env -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT "${SERVER[@]}" \
   --Server:GrpcPort="$GRPC_PORT" --Server:HttpPort="$HTTP_PORT" --Storage:Provider=Postgres \
   "--ConnectionStrings:Postgres=Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_grpc" \
-  --Logging:LogLevel:Default=Warning \
-  --environment=Development --Auth:Mode=None "--Limits:MaxBatchSize=$(( COUNT > 100000 ? COUNT : 100000 ))" &
+  --Auth:Mode=Jwt "--Auth:Jwt:SigningKey=$KEY" "--Limits:MaxBatchSize=$(( COUNT > 100000 ? COUNT : 100000 ))" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 until curl -fsS "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1; do sleep 0.2; done
 
 echo "== warm-up batch of 100,000 (memory after it is the baseline)"
-"${BENCH[@]}" grpc "http://127.0.0.1:$GRPC_PORT" 100000 "$SERVER_PID"
+"${BENCH[@]}" grpc "http://127.0.0.1:$GRPC_PORT" 100000 "$SERVER_PID" "$TOKEN"
 echo "== CreateBatchUsers of $COUNT through the server"
-"${BENCH[@]}" grpc "http://127.0.0.1:$GRPC_PORT" "$COUNT" "$SERVER_PID"
+"${BENCH[@]}" grpc "http://127.0.0.1:$GRPC_PORT" "$COUNT" "$SERVER_PID" "$TOKEN"
 
 echo "== psql \\copy of the same $COUNT rows into the same users table (no server, no events)"
 pg_dump -h 127.0.0.1 -p "$PG_PORT" -U postgres --schema-only -t users bench_grpc | "${PSQL[@]}" -d bench_copy >/dev/null

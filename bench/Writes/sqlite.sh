@@ -12,6 +12,8 @@ cd "$(dirname "$0")/../.."
 ROUNDS="${1:-3}"
 SECONDS_PER_RUN="${2:-10}"
 CALLERS="${3:-50}"
+# Seconds of load on each side before the first round (see run.sh: the JIT's tier-up under load).
+WARMUP="${WARMUP:-30}"
 S_GRPC=55171; S_HTTP=55172; R_GRPC=55173
 WORK="$(mktemp -d /tmp/user-system-writes-sqlite-XXXXXX)"
 PIDS=()
@@ -21,11 +23,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building (Release)"
-dotnet build -c Release -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj >/dev/null
+echo "== building (Release; the server published for this machine, ReadyToRun, as the Dockerfile ships it)"
+dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
 dotnet build -c Release -v q -nologo bench/ReferenceServer/ReferenceServer.csproj >/dev/null
 dotnet build -c Release -v q -nologo bench/LoadTool/LoadTool.csproj >/dev/null
-SERVER=(dotnet src/UserSystem.Server/bin/Release/net10.0/UserSystem.Server.dll)
+SERVER=(dotnet "$WORK/server/UserSystem.Server.dll")
 LOAD=(dotnet bench/LoadTool/bin/Release/net10.0/LoadTool.dll)
 
 KEY="$(head -c 32 /dev/urandom | base64)"
@@ -42,6 +44,10 @@ dotnet bench/ReferenceServer/bin/Release/net10.0/ReferenceServer.dll --port $R_G
 PIDS+=($!)
 until curl -fsS "http://127.0.0.1:$S_HTTP/healthz" >/dev/null 2>&1; do sleep 0.2; done
 until "${LOAD[@]}" --address "http://127.0.0.1:$R_GRPC" --rpc get --ids 1-1 --count 1 --warmup 0 --callers 1 >/dev/null 2>&1; do sleep 0.2; done
+
+echo "== warm-up: ${WARMUP} s of CreateUser at $CALLERS callers on each side (not measured)"
+"${LOAD[@]}" --address "http://127.0.0.1:$S_GRPC" --rpc create --callers "$CALLERS" --duration "$WARMUP" --warmup 0 --token "$TOKEN" >/dev/null
+"${LOAD[@]}" --address "http://127.0.0.1:$R_GRPC" --rpc create --callers "$CALLERS" --duration "$WARMUP" --warmup 0 >/dev/null
 
 rate() { # ADDRESS [TOKEN]
   local token=(); [ -n "${2:-}" ] && token=(--token "$2")
