@@ -4,7 +4,10 @@ using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Hosting;
 
-/// <summary>Every call is logged once with its method, final status, duration and request id.</summary>
+/// <summary>
+/// Every call is logged once with its method, final status, duration and request id: a successful
+/// change by its audit line, any other call by its call-finished line.
+/// </summary>
 public sealed class CallLoggingTests
 {
     [Fact]
@@ -17,10 +20,10 @@ public sealed class CallLoggingTests
         await client.CreateUserAsync(Users.NewRequest(), new Metadata { { "x-request-id", "log-ok-1" } }).ResponseAsync.DefaultTimeout();
         await Assert.ThrowsAsync<RpcException>(() => client.GetUserAsync(new GetUserRequest { Id = 777 }, new Metadata { { "x-request-id", "log-missing-2" } }).ResponseAsync.DefaultTimeout());
 
-        // "finished with": the audit interceptor writes its own line with the same request id.
-        var ok = await server.WaitForOutputAsync(line => line.Contains("log-ok-1", StringComparison.Ordinal) && line.Contains("finished with", StringComparison.Ordinal)).DefaultTimeout();
+        var ok = await server.WaitForOutputAsync(line => line.Contains("log-ok-1", StringComparison.Ordinal) && line.Contains("audit:", StringComparison.Ordinal)).DefaultTimeout();
+        // "finished with": the failed call also writes its audit line with the same request id.
         var notFound = await server.WaitForOutputAsync(line => line.Contains("log-missing-2", StringComparison.Ordinal) && line.Contains("finished with", StringComparison.Ordinal)).DefaultTimeout();
-        Assert.Matches(@"gRPC /user\.UserService/CreateUser finished with OK in \d+\.\d ms \(request id log-ok-1\)", ok);
+        Assert.Matches(@"called /user\.UserService/CreateUser: OK in \d+\.\d ms \(request id log-ok-1\)", ok);
         Assert.Matches(@"gRPC /user\.UserService/GetUser finished with NotFound in \d+\.\d ms \(request id log-missing-2\)", notFound);
     }
 }
