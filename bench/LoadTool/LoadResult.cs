@@ -6,7 +6,10 @@ using Grpc.Core;
 
 namespace UserSystem.Bench.LoadTool;
 
-/// <summary>What a run measured: calls, throughput, latency percentiles and a count per status code.</summary>
+/// <summary>
+/// What a run measured: calls, throughput, latency percentiles, a count per status code, and the
+/// load tool's own CPU per call (it shares the machine's cores with the server it drives).
+/// </summary>
 internal sealed record LoadResult(
     string Label,
     LoadRpc Rpc,
@@ -20,9 +23,10 @@ internal sealed record LoadResult(
     double MaxMilliseconds,
     IReadOnlyDictionary<StatusCode, long> Statuses,
     IReadOnlyDictionary<StatusCode, string> FirstDetails,
-    long Unexpected)
+    long Unexpected,
+    double ClientCpuMillisecondsPerCall)
 {
-    public static LoadResult From(LoadOptions options, CallRecorder[] recorders, TimeSpan elapsed)
+    public static LoadResult From(LoadOptions options, CallRecorder[] recorders, TimeSpan elapsed, TimeSpan clientCpu)
     {
         var latencies = recorders.SelectMany(recorder => recorder.Latencies).ToArray();
         Array.Sort(latencies);
@@ -55,7 +59,8 @@ internal sealed record LoadResult(
             latencies.Length == 0 ? 0 : Milliseconds(latencies[^1]),
             statuses,
             details,
-            unexpected);
+            unexpected,
+            latencies.Length == 0 ? 0 : clientCpu.TotalMilliseconds / latencies.Length);
     }
 
     /// <summary>Nothing failed unexpectedly, and at least one call was measured.</summary>
@@ -67,6 +72,7 @@ internal sealed record LoadResult(
         text.Append(CultureInfo.InvariantCulture, $"{Rpc}, {Callers} callers: {Calls} calls in {Seconds:0.00} s = {CallsPerSecond:0} calls/s");
         text.Append(CultureInfo.InvariantCulture, $" | p50 {P50Milliseconds:0.00} ms, p90 {P90Milliseconds:0.00} ms, p99 {P99Milliseconds:0.00} ms, max {MaxMilliseconds:0.00} ms");
         text.Append(" | ").AppendJoin(", ", Statuses.Select(pair => $"{pair.Key} {pair.Value}"));
+        text.Append(CultureInfo.InvariantCulture, $" | load tool CPU {ClientCpuMillisecondsPerCall:0.000} ms/call");
         foreach (var (status, detail) in FirstDetails)
         {
             text.AppendLine().Append(CultureInfo.InvariantCulture, $"  first {status}: {detail}");
@@ -100,6 +106,7 @@ internal sealed record LoadResult(
 
             json.WriteEndObject();
             json.WriteNumber("unexpected", Unexpected);
+            json.WriteNumber("clientCpuMsPerCall", Math.Round(ClientCpuMillisecondsPerCall, 4));
             json.WriteBoolean("ok", Succeeded);
             json.WriteEndObject();
         }

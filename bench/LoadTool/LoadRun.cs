@@ -22,10 +22,13 @@ internal sealed class LoadRun(LoadOptions options, CallerPool pool)
         }
 
         var recorders = Enumerable.Range(0, options.Callers).Select(_ => new CallRecorder()).ToArray();
+        using var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         await DriveAsync(options.Duration, options.Count, recorders);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        return LoadResult.From(options, recorders, elapsed);
+        self.Refresh();
+        return LoadResult.From(options, recorders, elapsed, self.TotalProcessorTime - cpuBefore);
     }
 
     private async Task DriveAsync(TimeSpan? duration, long? count, CallRecorder[]? recorders)
