@@ -14,20 +14,18 @@ public sealed class UserCacheInvalidator(UserCache cache, InvalidationClock cloc
     : IChangeFeedSubscriber
 {
     private readonly HashSet<int> _changed = [];
-    private bool _configuredLogged;
 
     public void Following(long position, bool afterGap)
     {
-        if (!_configuredLogged)
-        {
-            _configuredLogged = true;
-            CacheLog.Configured(logger, options.Value.UsesRedis ? "Redis" : "none", options.Value.ExpirationSeconds);
-        }
-
         if (afterGap)
         {
             // Changes during the gap were not seen: nothing cached before it is trusted.
             clock.InvalidateAll();
+        }
+        else
+        {
+            // The first start (the only one without a gap before it).
+            CacheLog.Configured(logger, options.Value.UsesRedis ? "Redis" : "none", options.Value.ExpirationSeconds);
         }
 
         clock.IsFollowing = true;

@@ -72,12 +72,12 @@ public sealed class ChangeFeedFollower(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // After the loop has ended, so no call to a subscriber can follow this one.
+        await base.StopAsync(cancellationToken);
         foreach (var subscriber in _subscribers)
         {
             subscriber.Stopped(null);
         }
-
-        await base.StopAsync(cancellationToken);
     }
 
     private async Task FollowAsync(long afterSequence, CancellationToken stoppingToken)

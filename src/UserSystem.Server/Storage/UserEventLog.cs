@@ -27,12 +27,7 @@ internal static class UserEventLog
         command.AddParameter("@after", afterSequence);
         command.AddParameter("@limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<UserEvent>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(rows.ReadEvent(reader));
-        }
-
+        var events = await rows.ReadEventsAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         EventPruning.ThrowIfPruned(afterSequence, reader.GetInt64(0));

@@ -58,10 +58,19 @@ internal sealed class UserRowReader(
     public Task<List<UserEvent>> ReadEventsAsync(DbCommand command, CancellationToken cancellationToken) =>
         ReadAllAsync(command, ReadEvent, cancellationToken);
 
+    /// <summary>Every event of <paramref name="reader"/>'s current result set, in order.</summary>
+    public Task<List<UserEvent>> ReadEventsAsync(DbDataReader reader, CancellationToken cancellationToken) =>
+        ReadRowsAsync(reader, ReadEvent, cancellationToken);
+
     private static async Task<List<T>> ReadAllAsync<T>(DbCommand command, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
-        var rows = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await ReadRowsAsync(reader, read, cancellationToken);
+    }
+
+    private static async Task<List<T>> ReadRowsAsync<T>(DbDataReader reader, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(read(reader));

@@ -569,9 +569,11 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     }
 
     // NpgsqlConnectionStringBuilder knows every keyword; a plain builder holds only those given.
-    private static bool NamesSetting(string connectionString, string keyword) =>
-        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey(keyword)
-        || new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
+    private static bool NamesSetting(string connectionString, string keyword)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
+    }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
