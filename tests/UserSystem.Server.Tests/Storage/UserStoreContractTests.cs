@@ -125,6 +125,37 @@ public abstract partial class UserStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateBatch_OfManyItems_RecordsOneCreatedEventPerUser_InItemOrder_WithTheCallersContext()
+    {
+        // Larger than an engine writes at once (PostgreSQL: blocks of 4,096), and not a multiple of it.
+        var users = Enumerable.Range(1, 10_001).Select(i => NewUser($"Many {i}", email: $"many-{i}@example.com", hobbies: [$"h{i}"])).ToList();
+
+        var result = await Store.CreateBatchAsync(users.ToAsyncEnumerable(), new ChangeContext("importer", "batch-request"), None);
+
+        var ids = result.Ids.SelectMany(range => Enumerable.Range(range.First, range.Last - range.First + 1)).ToList();
+        Assert.Equal(10_001, result.Count);
+        Assert.Equal(ids.Order(), ids);
+        var events = await Store.ReadEventsAsync(0, 20_000, None);
+        Assert.Equal(ids, events.Select(change => change.UserId));
+        Assert.Equal(events.Select(change => change.Sequence).Order(), events.Select(change => change.Sequence));
+        Assert.All(events, change => Assert.Equal((UserEventKind.Created, "importer", "batch-request", 1L), (change.Kind, change.Actor, change.RequestId, change.User.Version)));
+        Assert.Equal(users.Select(user => (user.Email, user.Hobbies[0])), events.Select(change => (change.User.Email, change.User.Hobbies[0])));
+        AssertSameUser(events[^1].User, await Store.FindAsync(ids[^1], None));
+    }
+
+    [Fact]
+    public async Task CreateBatch_RepeatedEmailInALaterBlock_StoresNothing_AndNamesItsPositionInTheWholeBatch()
+    {
+        var users = Enumerable.Range(1, 10_000).Select(i => NewUser($"Block {i}", email: i == 9_000 ? "block-5@EXAMPLE.com" : $"block-{i}@example.com"));
+
+        var exception = await Assert.ThrowsAsync<DuplicateEmailException>(() => Store.CreateBatchAsync(users.ToAsyncEnumerable(), None));
+
+        Assert.Equal(9_000, exception.BatchPosition);
+        Assert.Equal(0, (await Store.ListAsync(0, 10, None)).Total);
+        Assert.Empty(await Store.ReadEventsAsync(0, 10, None));
+    }
+
+    [Fact]
     public async Task CreateBatch_Empty_StoresNothing_AndReportsZero()
     {
         var result = await Store.CreateBatchAsync(AsyncEnumerable.Empty<NewUser>(), None);
