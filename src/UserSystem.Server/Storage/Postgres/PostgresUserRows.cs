@@ -1,5 +1,4 @@
 using Npgsql;
-using UserSystem.Validation;
 
 namespace UserSystem.Server.Storage.Postgres;
 
@@ -53,9 +52,6 @@ internal static partial class PostgresUserRows
         var utc = time.ToUniversalTime();
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
     }
-
-    /// <summary>The user's hobbies as the <c>text[]</c> parameter or COPY field they are stored as.</summary>
-    public static string[] HobbiesOf(NewUser user) => user.Hobbies as string[] ?? [.. user.Hobbies];
 
     public static bool IsUniqueViolation(PostgresException exception) =>
         exception.SqlState == PostgresErrorCodes.UniqueViolation;

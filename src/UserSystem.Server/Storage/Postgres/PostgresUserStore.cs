@@ -29,6 +29,10 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     // the change feed meanwhile (see PostgresEventIds): it gets this long, then fails and stores nothing.
     private const string BatchTimeout = "30min";
 
+    // A batch's statements take time in proportion to the batch, so they run without Npgsql's
+    // 30 s command timeout; the call's own cancellation and BatchTimeout still stop them.
+    private const int Unbounded = 0;
+
     // How often a watcher re-reads while committed events wait behind an older transaction that
     // is still running (ours would wake it when it ends; another program's would not).
     private static readonly TimeSpan HeldBackPollInterval = TimeSpan.FromMilliseconds(50);
@@ -139,15 +143,24 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
                 connection,
                 $"SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';",
                 cancellationToken);
-            var result = await PostgresBatchImport.ImportAsync(connection, users, change, Now(), cancellationToken);
-            if (result.Count == 0)
+            // Ids are drawn from the users' identity while rows stream in, so every id of this batch
+            // is above the largest one committed now; that bounds the search for them below.
+            long before;
+            await using (var max = new NpgsqlCommand("SELECT COALESCE(max(id), 0) FROM users;", connection))
             {
-                return result;
+                before = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             }
 
+            var count = await CopyIntoUsersAsync(connection, users, change, Now(), cancellationToken);
+            if (count == 0)
+            {
+                return new BatchCreateResult(0, []);
+            }
+
+            var ranges = await RecordBatchEventsAsync(connection, before, count, change, Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _notifier.Committed();
-            return result;
+            return new BatchCreateResult(count, ranges);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
@@ -440,6 +453,88 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
     }
 
+    /// <summary>
+    /// Streams the items straight into <c>users</c> with binary COPY as they arrive: memory stays
+    /// flat however long the batch, and the unique index finds an email that is taken or repeated;
+    /// the COPY's row number names the item. Disposing the importer without Complete aborts it.
+    /// </summary>
+    private static async Task<int> CopyIntoUsersAsync(
+        NpgsqlConnection connection, IAsyncEnumerable<NewUser> users, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var position = 0;
+        try
+        {
+            await using var importer = await connection.BeginBinaryImportAsync(
+                "COPY users (name, email, email_key, age, hobbies, status, created_at, updated_at, version) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            importer.Timeout = TimeSpan.Zero; // zero is "no timeout" here; BatchTimeout bounds it on the server
+            await foreach (var user in users.WithCancellation(cancellationToken))
+            {
+                if (++position > PostgresEventIds.MaxEventsPerTransaction)
+                {
+                    throw InvalidInputException.ForField("batch", $"holds more than {PostgresEventIds.MaxEventsPerTransaction} items; nothing was stored, split it into smaller batches");
+                }
+
+                await importer.StartRowAsync(cancellationToken);
+                await importer.WriteAsync(user.Name, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(user.Email, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(user.EmailKey, NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync(user.Age, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(user.Hobbies as string[] ?? [.. user.Hobbies], NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+                await importer.WriteAsync((int)AccountStatus.Active, NpgsqlDbType.Integer, cancellationToken);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await importer.WriteAsync(1L, NpgsqlDbType.Bigint, cancellationToken);
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+            return position;
+        }
+        catch (PostgresException exception) when (PostgresUserRows.IsUniqueViolation(exception))
+        {
+            throw new DuplicateEmailException(PostgresUserRows.CopyRowOf(exception));
+        }
+    }
+
+    /// <summary>One event per user of this batch, in id (= item) order; returns the batch's ids as ranges.</summary>
+    /// <remarks>
+    /// Two plain statements over the batch's rows, each walking the primary key in id order: as one
+    /// statement, the batch had to be materialized (a million rows spilled to disk) to be read twice:
+    /// 7.1 s against 5.3 s for a million rows in psql.
+    /// </remarks>
+    private static async Task<IReadOnlyList<IdRange>> RecordBatchEventsAsync(
+        NpgsqlConnection connection, long before, int count, ChangeContext change, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string BatchRows = "FROM users WHERE id > @before AND last_xid = pg_current_xact_id()";
+        await using (var record = new NpgsqlCommand($"""
+            INSERT INTO user_events (sequence, user_id, kind, actor, request_id, occurred_at, name, email, age, hobbies, status, created_at, updated_at, version)
+            SELECT {PostgresEventIds.Of("row_number() OVER (ORDER BY id) - 1")}, id, @kind, @actor, @request_id, @now, name, email, age, hobbies, status, created_at, updated_at, version
+            {BatchRows};
+            """, connection) { CommandTimeout = Unbounded })
+        {
+            record.Parameters.Add(new NpgsqlParameter<long>("before", before));
+            AddEventParameters(record, UserEventKind.Created, change, now);
+            var recorded = await record.ExecuteNonQueryAsync(cancellationToken);
+            if (recorded != count)
+            {
+                throw new InvalidOperationException($"The batch of {count} found {recorded} of its rows to record events for.");
+            }
+        }
+
+        await using var ranges = new NpgsqlCommand($"""
+            SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run {BatchRows}) AS batch
+            GROUP BY run ORDER BY 1;
+            """, connection) { CommandTimeout = Unbounded };
+        ranges.Parameters.Add(new NpgsqlParameter<long>("before", before));
+        var result = new List<IdRange>();
+        await using var reader = await ranges.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new IdRange(reader.GetInt32(0), reader.GetInt32(1)));
+        }
+
+        return result;
+    }
+
     private static async Task<UserAccount?> ReadChangedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         try
@@ -462,7 +557,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string>("email", user.Email));
         command.Parameters.Add(new NpgsqlParameter<string>("email_key", user.EmailKey));
         command.Parameters.Add(new NpgsqlParameter<int>("age", user.Age));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("hobbies", PostgresUserRows.HobbiesOf(user)));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("hobbies", user.Hobbies as string[] ?? [.. user.Hobbies]));
     }
 
     private static void AddEventParameters(NpgsqlCommand command, UserEventKind kind, ChangeContext change, DateTimeOffset now)
