@@ -89,6 +89,32 @@ public sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartOnPostgresAsync(string connectionString, params string[] settings) =>
         StartAsync(Path.Combine(Path.GetTempPath(), "unused-by-postgres.db"), ["Storage:Provider=Postgres", $"ConnectionStrings:Postgres={connectionString}", .. settings]);
 
+    /// <summary>
+    /// Runs the server process until it exits (a start that fails, <c>--help</c>): its exit code and
+    /// every line it wrote. Development, open mode and free ports unless <paramref name="arguments"/>
+    /// say otherwise (later arguments win).
+    /// </summary>
+    public static async Task<(int ExitCode, List<string> Output)> RunToExitAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll"), "--environment=Development", "--Auth:Mode=None", "--Server:GrpcPort=0", "--Server:HttpPort=0" }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var standardOutput = process.StandardOutput.ReadToEndAsync();
+        var standardError = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var lines = (await standardOutput + await standardError).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return (process.ExitCode, lines);
+    }
+
     /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop the server.</summary>
     public void Terminate() => Signal("TERM");
 

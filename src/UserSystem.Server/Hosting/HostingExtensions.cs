@@ -14,6 +14,11 @@ public static class HostingExtensions
     public static WebApplicationBuilder AddServerHosting(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddHostedService<EndpointsStartupLog>();
+        // The host logs a failed start with its stack trace; Program reports the expected ones
+        // (a port in use, a database that cannot be opened) as one sentence and the rest in full.
+        // Critical lines (a background service stopping the host) still come through.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(builder.Configuration, ServerOptions.SectionName)
             .ValidateWith<ServerOptions, ServerPortsValidator>()
             .ValidateWith<ServerOptions, TlsOptionsValidator>();

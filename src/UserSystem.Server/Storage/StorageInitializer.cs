@@ -1,10 +1,24 @@
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Storage;
 
 /// <summary>Applies schema migrations before any endpoint starts listening.</summary>
 public sealed class StorageInitializer(IUserStore store) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The most common first failure on PostgreSQL: a wrong address, password or database name.
+            throw new StartupFailedException(
+                $"The user database could not be opened or migrated: {exception.Message.TrimEnd('.')}. Check Storage:Provider and ConnectionStrings:Postgres (or Storage:Sqlite:Path).",
+                exception);
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Hosting;
@@ -11,7 +10,7 @@ public sealed class ConfigurationErrorExitTests
     {
         using var directory = new TempDirectory();
 
-        var (exitCode, output) = await RunServerAsync(
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(
             $"--Storage:Sqlite:Path={directory.File("users.db")}", "--Server:BindAddress=nowhere", "--Limits:MaxStreamDelaySeconds=-5", "--RateLimit:BurstLimit=-1").DefaultTimeout();
 
         Assert.Equal(78, exitCode);
@@ -27,8 +26,8 @@ public sealed class ConfigurationErrorExitTests
     {
         using var directory = new TempDirectory();
 
-        // Later arguments win, so these replace the defaults RunServerAsync passes.
-        var (exitCode, output) = await RunServerAsync(
+        // Later arguments win, so these replace the defaults RunToExitAsync passes.
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(
             $"--Storage:Sqlite:Path={directory.File("users.db")}", "--Server:GrpcPort=abc", "--Cache:Enabled=maybe", "--Auth:Mode=Sometimes").DefaultTimeout();
 
         Assert.Equal(78, exitCode);
@@ -36,26 +35,5 @@ public sealed class ConfigurationErrorExitTests
         Assert.Contains("Configuration error: Cache:Enabled: 'maybe' is not true or false.", output);
         Assert.Contains("Configuration error: Auth:Mode: 'Sometimes' is not one of None, Jwt.", output);
         Assert.DoesNotContain(output, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.TrimStart().StartsWith("at ", StringComparison.Ordinal));
-    }
-
-    private static async Task<(int ExitCode, List<string> Output)> RunServerAsync(params string[] settings)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll"), "--environment=Development", "--Auth:Mode=None", "--Server:GrpcPort=0", "--Server:HttpPort=0" }.Concat(settings))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var standardOutput = process.StandardOutput.ReadToEndAsync();
-        var standardError = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var lines = (await standardOutput + await standardError).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        return (process.ExitCode, lines);
     }
 }
