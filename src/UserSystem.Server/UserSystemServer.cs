@@ -38,6 +38,7 @@ public static class UserSystemServer
         app.UseRequestContext();
         app.UseUserWeb();
         app.UseUserSecurity();
+        app.UseRestRequestCheck();
         app.MapUserGrpc();
         app.MapUserHealth();
         app.MapUserOpenApi();

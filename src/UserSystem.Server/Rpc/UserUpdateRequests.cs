@@ -7,7 +7,8 @@ namespace UserSystem.Server.Rpc;
 /// <summary>Turns an <c>UpdateUser</c> request (user + field mask) into valid <see cref="UserChanges"/>.</summary>
 public static class UserUpdateRequests
 {
-    private static readonly string[] UpdatablePaths = ["name", "email", "age", "hobbies"];
+    /// <summary>The user fields an update mask may name.</summary>
+    public static readonly IReadOnlyList<string> UpdatablePaths = ["name", "email", "age", "hobbies"];
 
     public static UserChanges ToValidChanges(Contract.UpdateUserRequest request)
     {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 
 namespace UserSystem.Server.Web;
 
@@ -15,7 +14,7 @@ internal sealed class RestRefusalBody(RequestDelegate next)
         await next(context);
         if (context.Response.HasStarted
             || context.Response.StatusCode is not (StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
-            || context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is null)
+            || !context.IsRestCall())
         {
             return;
         }

@@ -52,6 +52,16 @@ public static class WebExtensions
         return app;
     }
 
+    /// <summary>
+    /// Checks REST input against its proto message before transcoding parses it (clear field
+    /// errors, the implied update mask). After authorization: an unknown caller's body is not read.
+    /// </summary>
+    public static WebApplication UseRestRequestCheck(this WebApplication app)
+    {
+        app.UseMiddleware<RestRequestCheck>();
+        return app;
+    }
+
     // The built console (web/ -> Web/ConsoleAssets) is embedded in the assembly, so `dotnet run`,
     // the tests and a published server all serve the same files without a wwwroot on disk.
     private static void UseConsole(WebApplication app)

@@ -50,7 +50,7 @@ public sealed class RestLifecycleRoutesTests : RestTestBase
         using var response = await SendJsonAsync(HttpMethod.Patch, $"/v1/users/{user.Id}?updateMask=status", new { name = "x" });
 
         var error = await JsonAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(["update_mask"], ViolatedFields(error));
+        Assert.Equal(["updateMask"], ViolatedFields(error)); // the JSON spelling, as the REST caller wrote it
     }
 
     [Fact]
@@ -166,6 +166,6 @@ public sealed class RestLifecycleRoutesTests : RestTestBase
         using var response = await GetAsync("/v1/users:watch?sinceEventId=-1");
 
         var error = await JsonAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(["since_event_id"], ViolatedFields(error));
+        Assert.Equal(["sinceEventId"], ViolatedFields(error));
     }
 }

@@ -150,7 +150,7 @@ public sealed class RestUserRoutesTests : RestTestBase
         using var response = await GetAsync("/v1/users:stream?delaySeconds=11");
 
         var error = await JsonAsync(response, HttpStatusCode.BadRequest);
-        Assert.Equal(["delay_seconds"], ViolatedFields(error));
+        Assert.Equal(["delaySeconds"], ViolatedFields(error));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using UserSystem.Server.Diagnostics;
 using UserSystem.Server.Domain;
+using UserSystem.Server.Web;
 
 namespace UserSystem.Server.Rpc.Interceptors;
 
@@ -20,7 +21,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         }
         catch (UserDomainException exception)
         {
-            throw DomainErrorMapper.ToRpcException(exception);
+            throw DomainErrorMapper.ToRpcException(exception, jsonFieldNames: context.GetHttpContext().IsRestCall());
         }
         catch (RpcException)
         {
