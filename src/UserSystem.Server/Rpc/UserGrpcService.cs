@@ -55,13 +55,16 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
 
         // The cache holds data only: the owner check and the status check run on every call.
         var user = await cache.FindAsync(request.Id, context.CancellationToken);
-        context.GetCaller().EnsureSelfOrAdmin(request.Id, user?.Email);
+        var caller = context.GetCaller();
+        caller.EnsureSelfOrAdmin(request.Id, user?.Email);
         if (user is null)
         {
             throw new UserNotFoundException(request.Id);
         }
 
-        return user.Status == AccountStatus.Suspended ? throw new UserSuspendedException(user.Id) : user.ToContract();
+        // An admin may opt in to see a suspended user (to review or reactivate it); nobody else can.
+        var mayReadSuspended = request.IncludeSuspended && caller.IsAdmin;
+        return user.Status == AccountStatus.Suspended && !mayReadSuspended ? throw new UserSuspendedException(user.Id) : user.ToContract();
     }
 
     [Authorize(Policy = AuthPolicies.Admin)]
