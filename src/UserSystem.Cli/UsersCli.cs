@@ -34,6 +34,9 @@ public static class UsersCli
         root.Subcommands.Add(ExportCommand.Create(runner));
         root.Subcommands.Add(ChatCommand.Create(runner));
         root.Subcommands.Add(HealthCommand.Create(runner));
+        root.Subcommands.Add(LoginCommand.Login(runner));
+        root.Subcommands.Add(LoginCommand.Logout(runner));
+        root.Subcommands.Add(LoginCommand.Config(runner));
         return root;
     }
 

@@ -11,6 +11,8 @@ public sealed class CommandRunner(CliHost host, GlobalOptions globalOptions)
 {
     public CliHost Host => host;
 
+    public GlobalOptions Options => globalOptions;
+
     public void SetAction(Command command, Func<ParseResult, CliSession, CancellationToken, Task<int>> body)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -45,7 +47,7 @@ public sealed class CommandRunner(CliHost host, GlobalOptions globalOptions)
         }
         catch (RpcException exception)
         {
-            await host.Error.WriteLineAsync(ErrorFormatter.Format(exception, settings.Addresses));
+            await host.Error.WriteLineAsync(ErrorFormatter.Format(exception, settings.Addresses, tokenSent: settings.Token is not null));
             return ExitCodes.FromStatus(exception.StatusCode);
         }
         catch (UsageException exception)

@@ -13,7 +13,7 @@ public sealed class GlobalOptions
 
     public Option<string[]> Address { get; } = new("--address", "-a")
     {
-        Description = $"Server address; repeat (or separate with commas) for round-robin over several [env: USERS_ADDRESS] [default: {DefaultAddress}]",
+        Description = $"Server address; repeat (or separate with commas) for round-robin over several [env: USERS_ADDRESS] [default: the profile's ('users login'), else {DefaultAddress}]",
         HelpName = "url",
         Recursive = true,
         AllowMultipleArgumentsPerToken = false,
@@ -21,7 +21,7 @@ public sealed class GlobalOptions
 
     public Option<string> Token { get; } = new("--token")
     {
-        Description = "Bearer token sent as 'authorization: Bearer ...' [env: USERS_TOKEN]",
+        Description = "Bearer token sent as 'authorization: Bearer ...' [env: USERS_TOKEN] [default: the profile's ('users login')]",
         Recursive = true,
     };
 
@@ -78,10 +78,12 @@ public sealed class GlobalOptions
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(environment);
-        var addresses = parse.GetValue(Address) is { Length: > 0 } given ? given : [environment("USERS_ADDRESS") ?? DefaultAddress];
+        // Options first, then the environment, then what `users login` saved, then defaults.
+        var profile = CliProfile.Load(CliProfile.PathFrom(environment));
+        var addresses = parse.GetValue(Address) is { Length: > 0 } given ? given : [environment("USERS_ADDRESS") ?? profile.Address ?? DefaultAddress];
         return new CliSettings(
             [.. addresses.SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(ParseAddress)],
-            parse.GetValue(Token) ?? environment("USERS_TOKEN"),
+            parse.GetValue(Token) ?? environment("USERS_TOKEN") ?? profile.Token,
             parse.GetValue(Ca) ?? environment("USERS_CA"),
             parse.GetValue(Cert) ?? environment("USERS_CERT"),
             parse.GetValue(Key) ?? environment("USERS_KEY"),
@@ -91,7 +93,8 @@ public sealed class GlobalOptions
             parse.GetValue(InsecureToken) || environment("USERS_INSECURE_TOKEN") is "1" or "true");
     }
 
-    private static Uri ParseAddress(string value)
+    /// <summary>Parses one address as the options take it (<c>host:port</c> means h2c).</summary>
+    public static Uri ParseAddress(string value)
     {
         // "host:port" is accepted as h2c, the way grpcurl and the seed's clients take addresses.
         var text = value.Contains("://", StringComparison.Ordinal) ? value : "http://" + value;

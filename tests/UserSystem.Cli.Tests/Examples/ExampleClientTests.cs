@@ -15,7 +15,7 @@ public sealed class ExampleClientTests : ServerTest
     [Fact]
     public async Task PythonExample_AgainstRealServer_CallsAllSixRpcsAndExitsZero()
     {
-        var (exitCode, output) = await RunExampleAsync("/usr/bin/python3", Path.Combine(RepositoryRoot(), "examples", "python", "user_client.py"));
+        var (exitCode, output) = await RunExampleAsync("/usr/bin/python3", Path.Combine(RepositoryFiles.Root, "examples", "python", "user_client.py"));
 
         AssertAllSixRpcsRan(exitCode, output);
         await AssertUsersCreatedAsync();
@@ -24,7 +24,7 @@ public sealed class ExampleClientTests : ServerTest
     [Fact]
     public async Task NodeExample_AgainstRealServer_CallsAllSixRpcsAndExitsZero()
     {
-        var (exitCode, output) = await RunExampleAsync("node", Path.Combine(RepositoryRoot(), "examples", "node", "user_client.js"));
+        var (exitCode, output) = await RunExampleAsync("node", Path.Combine(RepositoryFiles.Root, "examples", "node", "user_client.js"));
 
         AssertAllSixRpcsRan(exitCode, output);
         await AssertUsersCreatedAsync();
@@ -65,18 +65,5 @@ public sealed class ExampleClientTests : ServerTest
         }
 
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "UserSystem.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("UserSystem.slnx not found above " + AppContext.BaseDirectory);
     }
 }

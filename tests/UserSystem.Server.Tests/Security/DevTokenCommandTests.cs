@@ -22,6 +22,28 @@ public sealed class DevTokenCommandTests
     }
 
     [Fact]
+    public async Task DevTokenScript_PrintsOnlyTheToken_AndTheServerAcceptsIt()
+    {
+        var tokens = new Tokens();
+        await using var server = await TestServer.StartAsync(databasePath: null, tokens.ServerSettings);
+        var start = new ProcessStartInfo(RepositoryFiles.PathOf("scripts", "dev-token.sh"), ["--subject", "alice", "--role", "admin"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["Auth__Jwt__SigningKey"] = tokens.SigningKey },
+        };
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(3)); // may build the server first
+        await process.WaitForExitAsync().DefaultTimeout();
+
+        Assert.Equal(0, process.ExitCode);
+        var token = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        var created = await Tokens.Client(server, token).CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+        Assert.True(created.User.Id > 0);
+    }
+
+    [Fact]
     public async Task MintedUserToken_ReadsOwnUserOnly()
     {
         var tokens = new Tokens();
