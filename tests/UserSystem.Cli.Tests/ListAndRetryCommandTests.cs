@@ -65,7 +65,7 @@ public sealed class ListAndRetryCommandTests : ServerTest
         Assert.Equal((ExitCodes.Success, ExitCodes.Success), (first.ExitCode, retry.ExitCode));
         using var firstJson = JsonDocument.Parse(first.Out);
         using var retryJson = JsonDocument.Parse(retry.Out);
-        Assert.Equal(firstJson.RootElement.GetProperty("user").GetProperty("id").GetInt32(), retryJson.RootElement.GetProperty("user").GetProperty("id").GetInt32());
+        Assert.Equal(firstJson.RootElement.GetProperty("id").GetInt32(), retryJson.RootElement.GetProperty("id").GetInt32());
         var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
         Assert.Equal(1, list.Total);
     }

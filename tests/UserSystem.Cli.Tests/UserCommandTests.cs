@@ -14,24 +14,38 @@ public sealed class UserCommandTests : ServerTest
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains(result.OutLines, line => line.Contains("Ada Lovelace", StringComparison.Ordinal) && line.Contains("maths, poetry", StringComparison.Ordinal) && line.Contains("ACTIVE", StringComparison.Ordinal));
-        Assert.Contains("user created successfully", result.Out, StringComparison.Ordinal);
+        Assert.Contains("user created successfully", result.Error, StringComparison.Ordinal); // for people, so not on standard output
         var stored = await Server.Client.GetUserAsync(new GetUserRequest { Id = 1 }).ResponseAsync.DefaultTimeout();
         Assert.Equal("ada@example.com", stored.Email);
         Assert.Equal(["maths", "poetry"], stored.Hobbies);
     }
 
     [Fact]
-    public async Task Create_JsonOutput_PrintsStableFieldNames()
+    public async Task Get_Table_ShowsTheEtagThatEtagTakes()
     {
-        var result = await RunAsync("create", "--name", "Grace", "--email", "grace@example.com", "--age", "85", "--output", "json");
+        var created = await Server.Client.CreateUserAsync(Users.NewRequest("Etag Shown")).ResponseAsync.DefaultTimeout();
+
+        var result = await RunAsync("get", created.User.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains(result.OutLines, line => line.Contains("Etag", StringComparison.Ordinal));
+        Assert.Contains(result.OutLines, line => line.Contains("Etag Shown", StringComparison.Ordinal) && line.Contains($" {created.User.Etag} ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Create_JsonOutput_PrintsTheUserInTheSameShapeAsGet()
+    {
+        var result = await RunAsync("create", "--name", "Grace", "--email", "grace@example.com", "--age", "85", "--output", "json");
+        var get = await RunAsync("get", "1", "--output", "json");
+
+        Assert.Equal((ExitCodes.Success, ExitCodes.Success), (result.ExitCode, get.ExitCode));
         using var json = JsonDocument.Parse(result.Out);
-        var user = json.RootElement.GetProperty("user");
+        using var fetched = JsonDocument.Parse(get.Out);
+        var user = json.RootElement;
         Assert.Equal(1, user.GetProperty("id").GetInt32());
         Assert.Equal("Grace", user.GetProperty("name").GetString());
         Assert.Equal("ACTIVE", user.GetProperty("status").GetString());
-        Assert.Equal(1, json.RootElement.GetProperty("createdCount").GetInt32());
+        Assert.Equal(fetched.RootElement.EnumerateObject().Select(property => property.Name), user.EnumerateObject().Select(property => property.Name));
     }
 
     [Fact]

@@ -20,7 +20,9 @@ internal static class CreateCommand
         {
             var request = new CreateUserRequest { Name = parse.GetValue(name)!, Email = parse.GetValue(email)!, Age = parse.GetValue(age), Hobbies = { parse.GetValue(hobbies) ?? [] }, RequestId = parse.GetValue(requestId) ?? string.Empty };
             var response = await session.Users.CreateUserAsync(request, session.Call(cancellationToken));
-            await ResultOutput.WriteAsync(session, response, [response.User], footer: response.Message);
+            // The user, as get, update and suspend print it (the same JSON shape); the message is for people.
+            await ResultOutput.WriteAsync(session, response.User, [response.User]);
+            await session.Host.Error.WriteLineAsync(TerminalText.Neutralize(response.Message));
             return ExitCodes.Success;
         });
         return command;

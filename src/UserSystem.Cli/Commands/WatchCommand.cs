@@ -13,6 +13,7 @@ internal static class WatchCommand
     public static Command Create(CommandRunner runner)
     {
         var since = new Option<long>("--since") { Description = "Replay events with ids above this one first (0, the default, replays the whole history)", HelpName = "event-id" };
+        // With --timeout the watch ends after that many seconds (exit 0), printing where to resume.
         var command = new Command("watch", "Print every change to users as it happens (JSON Lines with --output json) until Ctrl+C.") { since };
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {
@@ -24,6 +25,7 @@ internal static class WatchCommand
 
             var count = 0;
             var last = sinceEventId;
+            var lines = new EventOutput();
             try
             {
                 while (true)
@@ -36,7 +38,7 @@ internal static class WatchCommand
                         {
                             count++;
                             last = userEvent.EventId;
-                            await ResultOutput.WriteAsync(session, userEvent, EventOutput.Line(userEvent));
+                            await ResultOutput.WriteAsync(session, userEvent, lines.Line(userEvent));
                             await session.Host.Out.FlushAsync(CancellationToken.None);
                         }
 
@@ -54,6 +56,10 @@ internal static class WatchCommand
             catch (Exception exception) when (cancellationToken.IsCancellationRequested && exception is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
                 // Ctrl+C is how a watch ends, not a failure: exit 0 and say where to resume.
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.DeadlineExceeded && session.Settings.Timeout is not null)
+            {
+                // --timeout asked the watch to stop after that long: the end it asked for, not a failure.
             }
 
             await session.Host.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{count} events watched; resume with --since {last}."));

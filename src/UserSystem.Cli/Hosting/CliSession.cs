@@ -30,7 +30,10 @@ public sealed class CliSession : IAsyncDisposable
             logging.ClearProviders();
             if (settings.Verbose)
             {
-                logging.AddProvider(new WriterLoggerProvider(host.Error)).SetMinimumLevel(LogLevel.Debug);
+                // One line per call from the client library; grpc-dotnet's own debug lines (about 25
+                // per call: resolver, balancer, HTTP/2 frames) only when they warn.
+                logging.AddProvider(new WriterLoggerProvider(host.Error)).SetMinimumLevel(LogLevel.Debug)
+                    .AddFilter("Grpc", LogLevel.Warning);
             }
         });
         services.AddUserSystemClient(options =>

@@ -38,4 +38,11 @@ public static class TerminalText
 
         return builder?.ToString() ?? value;
     }
+
+    /// <summary><paramref name="value"/> cut to <paramref name="width"/> characters, ending in "…" when cut.</summary>
+    public static string Fit(string value, int width)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length <= width ? value : string.Concat(value.AsSpan(0, width - 1), "…");
+    }
 }

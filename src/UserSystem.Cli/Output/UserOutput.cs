@@ -17,10 +17,12 @@ public static class UserOutput
             .AddColumn("Email")
             .AddColumn("Age", column => column.RightAligned())
             .AddColumn("Hobbies")
-            .AddColumn("Status");
+            .AddColumn("Status")
+            .AddColumn("Etag");
         foreach (var user in users)
         {
-            table.AddRow(Row(user).Select(value => new Text(value)).ToArray());
+            // The etag is what --etag takes, so a conditional change can be typed from the table.
+            table.AddRow([.. Row(user).Select(value => new Text(value)), new Text(TerminalText.Neutralize(user.Etag))]);
         }
 
         if (caption is not null)
@@ -37,7 +39,8 @@ public static class UserOutput
     {
         ArgumentNullException.ThrowIfNull(user);
         var cells = Row(user);
-        return string.Create(CultureInfo.InvariantCulture, $"{cells[0],6}  {cells[1],-24} {cells[2],-32} {cells[3],3}  {cells[5],-9} {cells[4]}").TrimEnd();
+        // Cut to their columns, so every line keeps the same columns (the JSON output has the whole values).
+        return string.Create(CultureInfo.InvariantCulture, $"{cells[0],6}  {TerminalText.Fit(cells[1], 24),-24} {TerminalText.Fit(cells[2], 32),-32} {cells[3],3}  {cells[5],-9} {cells[4]}").TrimEnd();
     }
 
     // Server text is neutralized here, so the table and the one-line forms never print a raw escape.
