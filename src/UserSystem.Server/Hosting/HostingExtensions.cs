@@ -38,9 +38,12 @@ public static class HostingExtensions
             // The Server validators have passed, so the address parses and the TLS files load.
             var address = IPAddress.Parse(options.BindAddress);
             var tls = ServerTls.Load(options.Tls);
+            var linger = TimeSpan.FromSeconds(options.CloseLingerSeconds);
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
+                // Outermost, before TLS: the lingering close works on the socket's own bytes.
+                listen.UseLingeringClose(linger);
                 tls?.Apply(listen);
             });
             kestrel.Listen(address, options.HttpPort, listen =>
@@ -48,6 +51,7 @@ public static class HostingExtensions
                 // With TLS, ALPN lets one port offer both. Without it, a port offering both serves
                 // HTTP/1.1 only (and Kestrel warns at every start), so say what it can serve.
                 listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+                listen.UseLingeringClose(linger);
                 tls?.Apply(listen);
             });
         });

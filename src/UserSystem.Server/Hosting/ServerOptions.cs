@@ -26,6 +26,13 @@ public sealed class ServerOptions
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
     /// <summary>
+    /// How long a closing connection waits for the client to close its side after the last answer
+    /// (a lingering close, so no answer is lost to a reset); 0 closes at once.
+    /// </summary>
+    [Range(0, 60)]
+    public int CloseLingerSeconds { get; set; } = 5;
+
+    /// <summary>
     /// Says that a TLS-terminating proxy or service mesh is the only way to reach this server, so
     /// <c>Auth:Mode=Jwt</c> may bind beyond loopback without <see cref="Tls"/>. Without TLS or this
     /// setting such a server refuses to start: bearer tokens would cross the network in clear text.
