@@ -4,7 +4,7 @@ namespace UserSystem.Server.Hosting;
 
 /// <summary>
 /// A connection's transport as Kestrel's HTTP layer sees it, except that a graceful completion of
-/// either side is only recorded: the socket stays open for <see cref="LingeringCloseMiddleware"/>
+/// either side is ignored: the socket stays open for <see cref="LingeringCloseMiddleware"/>
 /// to close it properly. A completion with an error (an abort) is passed on at once.
 /// </summary>
 internal sealed class DeferredCompletionPipe(IDuplexPipe transport) : IDuplexPipe

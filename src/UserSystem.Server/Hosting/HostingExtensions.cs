@@ -42,7 +42,8 @@ public static class HostingExtensions
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
-                // Outermost, before TLS: the lingering close works on the socket's own bytes.
+                // Outermost, before TLS: the lingering close reads the socket's own bytes. HTTP/2
+                // only: an HTTP/1.1 client learns of a close from the FIN, which a linger would delay.
                 listen.UseLingeringClose(linger);
                 tls?.Apply(listen);
             });
@@ -51,7 +52,6 @@ public static class HostingExtensions
                 // With TLS, ALPN lets one port offer both. Without it, a port offering both serves
                 // HTTP/1.1 only (and Kestrel warns at every start), so say what it can serve.
                 listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
-                listen.UseLingeringClose(linger);
                 tls?.Apply(listen);
             });
         });

@@ -1,18 +1,17 @@
-using System.Net.Sockets;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 
 namespace UserSystem.Server.Hosting;
 
 /// <summary>
-/// Closes a connection the way a client cannot lose an answer by: a lingering close. Kestrel closes
-/// its socket as soon as the HTTP layer is done (after the final GOAWAY of a graceful stop). A
-/// client still sends frames then (PINGs and WINDOW_UPDATEs for the answer it is receiving); a
-/// socket closed with such bytes unread makes the kernel send a reset, and the client drops the
-/// answers it had received but not read yet. So when the HTTP layer is done this half-closes the
-/// socket (FIN after the last answer), reads and discards until the client closes its side, at
-/// most <c>Server:CloseLingerSeconds</c>, and only then lets Kestrel close it. An abort is not
-/// delayed, and a stop's <c>Server:ShutdownTimeoutSeconds</c> still bounds everything.
+/// Keeps a gRPC connection open after Kestrel's HTTP/2 layer is done with it (the final GOAWAY of a
+/// graceful stop) until the client closes it, at most <c>Server:CloseLingerSeconds</c>, reading and
+/// discarding what the client still sends. Kestrel would close the socket at once, and a client
+/// whose stream is still open on its side (a chat whose requests it has not completed: Kestrel's
+/// RST_STREAM NO_ERROR that says "stop sending" can lose the race with that close) aborts the
+/// stream when the connection ends, dropping answers it had received but not read yet. A client
+/// closes the connection itself once its last stream is done, so an idle one is not held. An
+/// abort is not delayed, and <c>Server:ShutdownTimeoutSeconds</c> still bounds a stop.
 /// </summary>
 internal sealed class LingeringCloseMiddleware(ConnectionDelegate next, TimeSpan linger)
 {
@@ -29,20 +28,15 @@ internal sealed class LingeringCloseMiddleware(ConnectionDelegate next, TimeSpan
             connection.Transport = transport;
         }
 
-        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
-        {
-            await LingerAsync(socket, transport.Input, connection.ConnectionClosed);
-        }
+        await DrainUntilClosedAsync(transport.Input, connection.ConnectionClosed);
     }
 
-    private async Task LingerAsync(Socket socket, System.IO.Pipelines.PipeReader input, CancellationToken aborted)
+    private async Task DrainUntilClosedAsync(PipeReader input, CancellationToken aborted)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(linger);
         try
         {
-            // Kestrel has flushed every frame; the FIN goes after them.
-            socket.Shutdown(SocketShutdown.Send);
             while (true)
             {
                 var read = await input.ReadAsync(timeout.Token);
@@ -53,7 +47,7 @@ internal sealed class LingeringCloseMiddleware(ConnectionDelegate next, TimeSpan
                 }
             }
         }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException or ConnectionResetException or IOException)
+        catch (Exception exception) when (exception is OperationCanceledException or ConnectionResetException or IOException or ObjectDisposedException)
         {
             // The client did not close in time, or the connection is gone already: close it now.
         }
