@@ -13,12 +13,23 @@ const protoLoader = require('@grpc/proto-loader');
 const UNARY_TIMEOUT_MS = 5_000; // the seed's deadlines
 const STREAM_TIMEOUT_MS = 30_000;
 const PROTO = path.join(__dirname, '..', '..', 'proto', 'user.proto');
+// The channel retries a call that never reached a working server (UNAVAILABLE), as the C# client
+// library does. A retry resends the same message, so a CreateUser keeps its request_id.
+const SERVICE_CONFIG = JSON.stringify({
+  methodConfig: [{
+    name: [{ service: 'user.UserService' }],
+    retryPolicy: { maxAttempts: 4, initialBackoff: '0.2s', maxBackoff: '2s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] },
+  }],
+});
 
 const definition = protoLoader.loadSync(PROTO, { keepCase: true, longs: Number, enums: String, defaults: true, includeDirs: [path.dirname(PROTO)] });
 const { UserService } = grpc.loadPackageDefinition(definition).user;
 
 const deadline = (ms) => ({ deadline: new Date(Date.now() + ms) });
 const newUser = (name) => ({ name, email: `node-${crypto.randomUUID()}@example.com`, age: 44, hobbies: ['javascript'] });
+// One request_id per user to create: a retry of this request (by the channel, or by the caller
+// resending it) answers the user the first attempt created instead of ALREADY_EXISTS.
+const newCreate = (name) => ({ ...newUser(name), request_id: crypto.randomUUID() });
 const unary = (client, method, request) => new Promise((resolve, reject) =>
   client[method](request, deadline(UNARY_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response))));
 const collect = (call) => new Promise((resolve, reject) => {
@@ -29,10 +40,14 @@ const collect = (call) => new Promise((resolve, reject) => {
 });
 
 async function run(address) {
-  const client = new UserService(address, grpc.credentials.createInsecure());
+  const client = new UserService(address, grpc.credentials.createInsecure(), { 'grpc.service_config': SERVICE_CONFIG });
   try {
-    const created = await unary(client, 'CreateUser', newUser('Node Client'));
+    const request = newCreate('Node Client');
+    const created = await unary(client, 'CreateUser', request);
     console.log(`CreateUser: id=${created.user.id} message='${created.message}'`);
+    const again = await unary(client, 'CreateUser', request);
+    assert.equal(again.user.id, created.user.id, 'a retry with the same request_id created another user');
+    console.log(`CreateUser again with request_id ${request.request_id}: the same user ${again.user.id}`);
 
     const fetched = await unary(client, 'GetUser', { id: created.user.id });
     assert.equal(fetched.email, created.user.email, 'GetUser returned another user');

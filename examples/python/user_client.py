@@ -6,6 +6,7 @@ Usage: /usr/bin/python3 user_client.py [HOST:PORT]   (or USERS_ADDRESS; default 
 The stubs are generated at start from the repository's proto/user.proto with protoc, so
 they always match the contract and nothing generated is committed.
 """
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,13 @@ UNARY_TIMEOUT = 5  # seconds, the seed's deadlines
 STREAM_TIMEOUT = 30
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROTO_DIR = os.path.join(HERE, "..", "..", "proto")
+# The channel retries a call that never reached a working server (UNAVAILABLE), as the C# client
+# library does. A retry resends the same message, so a CreateUser keeps its request_id.
+SERVICE_CONFIG = json.dumps({"methodConfig": [{
+    "name": [{"service": "user.UserService"}],
+    "retryPolicy": {"maxAttempts": 4, "initialBackoff": "0.2s", "maxBackoff": "2s",
+                    "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]},
+}]})
 
 
 def load_stubs(out_dir):
@@ -43,12 +51,25 @@ def new_user(pb, name):
     return pb.CreateUserRequest(name=name, email=f"py-{uuid.uuid4().hex}@example.com", age=33, hobbies=["python"])
 
 
+def new_create(pb, name):
+    # One request_id per user to create: a retry of this request (by the channel, or by the caller
+    # resending it) answers the user the first attempt created instead of ALREADY_EXISTS.
+    request = new_user(pb, name)
+    request.request_id = str(uuid.uuid4())
+    return request
+
+
 def run(address, pb, rpc):
-    with grpc.insecure_channel(address) as channel:
+    options = [("grpc.enable_retries", 1), ("grpc.service_config", SERVICE_CONFIG)]
+    with grpc.insecure_channel(address, options=options) as channel:
         stub = rpc.UserServiceStub(channel)
 
-        created = stub.CreateUser(new_user(pb, "Python Client"), timeout=UNARY_TIMEOUT)
+        request = new_create(pb, "Python Client")
+        created = stub.CreateUser(request, timeout=UNARY_TIMEOUT)
         print(f"CreateUser: id={created.user.id} message={created.message!r}")
+        again = stub.CreateUser(request, timeout=UNARY_TIMEOUT)
+        assert again.user.id == created.user.id, "a retry with the same request_id created another user"
+        print(f"CreateUser again with request_id {request.request_id}: the same user {again.user.id}")
 
         fetched = stub.GetUser(pb.GetUserRequest(id=created.user.id), timeout=UNARY_TIMEOUT)
         assert fetched.email == created.user.email, "GetUser returned another user"

@@ -37,6 +37,8 @@ public static class UserSystemChannelFactory
             // The channel owns the handler it was given: disposing the channel closes its connections.
             DisposeHttpClient = true,
             LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(Math.Min(1000, options.MaxReconnectBackoff.TotalMilliseconds)),
+            MaxReconnectBackoff = options.MaxReconnectBackoff,
             ServiceConfig = CreateServiceConfig(options, balanced: addresses.Count > 1),
             Credentials = CreateCredentials(options, secure),
             // A token on a plaintext channel is the caller's explicit choice (h2c on loopback in

@@ -53,6 +53,13 @@ public sealed class UserSystemClientOptions
     /// <summary>The longest wait between two attempts.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The longest wait between two attempts to reconnect to an address that failed. Short, so that
+    /// an instance that comes back (a rolling restart) gets calls again within seconds; grpc-dotnet's
+    /// own default is 120 s, long enough for the next instance to stop while this one is still avoided.
+    /// </summary>
+    public TimeSpan MaxReconnectBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The addresses in effect: <see cref="Addresses"/>, or the default one.</summary>
     public IReadOnlyList<Uri> EffectiveAddresses => Addresses.Count > 0 ? [.. Addresses] : [DefaultAddress];
 

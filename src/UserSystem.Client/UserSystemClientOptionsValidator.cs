@@ -65,6 +65,11 @@ public sealed class UserSystemClientOptionsValidator : IValidateOptions<UserSyst
             failures.Add("InitialBackoff must be positive and MaxBackoff at least InitialBackoff.");
         }
 
+        if (options.MaxReconnectBackoff <= TimeSpan.Zero)
+        {
+            failures.Add("MaxReconnectBackoff must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace UserSystem.Client;
 
 /// <summary>
-/// The client's one channel and the call pipeline on top of it (default deadlines, then call
-/// logging). Its own type, so registering it never collides with other gRPC clients' channels
+/// The client's one channel and the call pipeline on top of it (default deadlines, CreateUser
+/// request ids, then call logging). Its own type, so registering it never collides with other gRPC clients' channels
 /// in the same container.
 /// </summary>
 public sealed class UserSystemConnection : IDisposable
@@ -18,9 +18,11 @@ public sealed class UserSystemConnection : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         loggerFactory ??= NullLoggerFactory.Instance;
         Channel = UserSystemChannelFactory.Create(options, loggerFactory);
-        // Intercept runs the last interceptor given first: deadlines are set before logging sees the call.
+        // Intercept runs the last interceptor given first: deadlines and request ids are set before
+        // logging sees the call. All of them run once per logical call, above the channel's retries.
         CallInvoker = Channel.Intercept(
             new ClientLoggingInterceptor(loggerFactory.CreateLogger<ClientLoggingInterceptor>()),
+            new RequestIdInterceptor(),
             new DefaultDeadlineInterceptor(options.UnaryDeadline, options.StreamDeadline));
     }
 

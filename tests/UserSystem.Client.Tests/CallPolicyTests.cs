@@ -139,18 +139,20 @@ public sealed class CallPolicyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Options_MixedSchemesAndTooManyAttempts_FailValidation()
+    public async Task Options_MixedSchemesTooManyAttemptsAndNoReconnectBackoff_FailValidation()
     {
         await using var client = Client(options =>
         {
             options.Addresses.Add(new Uri("https://127.0.0.1:1"));
             options.MaxAttempts = 9;
+            options.MaxReconnectBackoff = TimeSpan.Zero;
         });
 
         var exception = Assert.Throws<OptionsValidationException>(() => client.Get<UserService.UserServiceClient>());
 
         Assert.Contains(exception.Failures, failure => failure.Contains("same scheme", StringComparison.Ordinal));
         Assert.Contains(exception.Failures, failure => failure.Contains("MaxAttempts", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, failure => failure.Contains("MaxReconnectBackoff", StringComparison.Ordinal));
     }
 
     private ClientTestHost Client(Action<UserSystemClientOptions>? configure = null) => new(options =>

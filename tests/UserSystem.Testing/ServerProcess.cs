@@ -15,9 +15,12 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly List<string> _output = [];
 
-    private ServerProcess(Process process, int grpcPort, int httpPort)
+    private readonly Launch _launch;
+
+    private ServerProcess(Process process, Launch launch, int grpcPort, int httpPort)
     {
         _process = process;
+        _launch = launch;
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
         _channel = GrpcChannel.ForAddress(GrpcAddress);
@@ -51,10 +54,26 @@ public sealed class ServerProcess : IAsyncDisposable
         StartInAsync(AppContext.BaseDirectory, databasePath, settings);
 
     /// <summary>Starts the server with <paramref name="workingDirectory"/> as its current directory.</summary>
-    public static async Task<ServerProcess> StartInAsync(string workingDirectory, string databasePath, params string[] settings)
+    public static Task<ServerProcess> StartInAsync(string workingDirectory, string databasePath, params string[] settings) =>
+        StartAsync(new Launch(workingDirectory, databasePath, settings, FreePort(), FreePort()));
+
+    /// <summary>
+    /// Starts this server again, once it has exited: the same ports, database and settings, as a
+    /// rolling restart brings an instance back behind the same address.
+    /// </summary>
+    public Task<ServerProcess> RestartAsync()
     {
-        var grpcPort = FreePort();
-        var httpPort = FreePort();
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException("The server is still running; stop it before starting it again.");
+        }
+
+        return StartAsync(_launch);
+    }
+
+    private static async Task<ServerProcess> StartAsync(Launch launch)
+    {
+        var (workingDirectory, databasePath, settings, grpcPort, httpPort) = launch;
         var serverDll = Path.Combine(AppContext.BaseDirectory, "UserSystem.Server.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -70,7 +89,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var server = new ServerProcess(process, grpcPort, httpPort);
+        var server = new ServerProcess(process, launch, grpcPort, httpPort);
         // Keep draining the output (a full pipe would block the child) and keep it for the tests.
         process.OutputDataReceived += (_, line) => server.Record(line.Data);
         process.ErrorDataReceived += (_, line) => server.Record(line.Data);
@@ -201,4 +220,7 @@ public sealed class ServerProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>What a start needs, kept for <see cref="RestartAsync"/>.</summary>
+    private sealed record Launch(string WorkingDirectory, string DatabasePath, string[] Settings, int GrpcPort, int HttpPort);
 }

@@ -14,7 +14,7 @@ internal static class CreateCommand
         var email = new Option<string>("--email") { Description = "Email address (unique)", Required = true };
         var age = new Option<int>("--age") { Description = "Age (0-150)" };
         var hobbies = new Option<string[]>("--hobby") { Description = "A hobby; repeat for several", AllowMultipleArgumentsPerToken = false };
-        var requestId = new Option<string>("--request-id") { Description = "Idempotency key (e.g. a UUID): repeating the command with the same key returns the first user instead of creating another" };
+        var requestId = new Option<string>("--request-id") { Description = "Idempotency key (e.g. a UUID): repeating the command with the same key returns the first user instead of creating another. Default: a new UUID for this run, which the client's own retries reuse" };
         var command = new Command("create", "Create a user.") { name, email, age, hobbies, requestId };
         runner.SetAction(command, async (parse, session, cancellationToken) =>
         {

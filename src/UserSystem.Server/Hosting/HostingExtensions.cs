@@ -43,9 +43,13 @@ public static class HostingExtensions
             // The Server validators have passed, so the address parses and the TLS files load.
             var address = IPAddress.Parse(options.BindAddress);
             var tls = ServerTls.Load(options.Tls);
+            var linger = TimeSpan.FromSeconds(options.CloseLingerSeconds);
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
+                // Outermost, before TLS: the lingering close reads the socket's own bytes. HTTP/2
+                // only: an HTTP/1.1 client learns of a close from the FIN, which a linger would delay.
+                listen.UseLingeringClose(linger);
                 tls?.Apply(listen);
             });
             kestrel.Listen(address, options.HttpPort, listen =>

@@ -26,6 +26,20 @@ public sealed class ServerOptions
     public int ShutdownTimeoutSeconds { get; set; } = 10;
 
     /// <summary>
+    /// How long a closing gRPC connection waits for the client to close it after the last answer
+    /// (a lingering close, so a client still reading loses nothing); 0 closes at once.
+    /// </summary>
+    [Range(0, 60)]
+    public int CloseLingerSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Once the server ends a stream (a stop, <c>Limits:MaxStreamDurationSeconds</c>), how long the
+    /// answer in flight may wait for a client that stopped reading; then the call ends without it.
+    /// </summary>
+    [Range(1, 300)]
+    public int StreamAnswerTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
     /// Says that a TLS-terminating proxy or service mesh is the only way to reach this server, so
     /// <c>Auth:Mode=Jwt</c> may bind beyond loopback without <see cref="Tls"/>. Without TLS or this
     /// setting such a server refuses to start: bearer tokens would cross the network in clear text.

@@ -15,18 +15,27 @@ public enum StreamEnd
 /// complete commits and answers its result, a chat's item in flight is stored and answered.
 /// An end that arrives meanwhile waits: for a chat it takes effect once the item is answered;
 /// a batch commits once, so it runs to its answer. Either the end or the commit wins, never both,
-/// so an answer saying "nothing was stored, retry" is only given when that is true.
+/// so an answer saying "nothing was stored, retry" is only given when that is true. The answer in
+/// flight gets a bounded time once an end is waiting (<see cref="CommitScope.AnswerToken"/>): a
+/// client that stopped reading cannot hold the call open past the end by never taking it.
 /// </summary>
-public sealed class StreamCommitPoint
+public sealed class StreamCommitPoint : IDisposable
 {
     private static readonly object Key = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _call;
+    private readonly CancellationTokenSource _answer;
+    private readonly TimeSpan _answerGrace;
     private bool _committing;
     private StreamEnd? _end;
     private bool _ended;
 
-    private StreamCommitPoint(CancellationTokenSource call) => _call = call;
+    private StreamCommitPoint(CancellationTokenSource call, TimeSpan answerGrace)
+    {
+        _call = call;
+        _answer = CancellationTokenSource.CreateLinkedTokenSource(call.Token);
+        _answerGrace = answerGrace;
+    }
 
     /// <summary>The reason the server ended the call, once it has.</summary>
     public StreamEnd? EndedBy
@@ -43,10 +52,13 @@ public sealed class StreamCommitPoint
     /// <summary>Commits on this call that were marked <see cref="CommitScope.Complete"/> (a chat's answered users).</summary>
     public int Completed { get; private set; }
 
-    /// <summary>Attaches a commit point to a streaming call; <paramref name="call"/> is cancelled when the server ends it.</summary>
-    public static StreamCommitPoint Attach(ServerCallContext context, CancellationTokenSource call)
+    /// <summary>
+    /// Attaches a commit point to a streaming call; <paramref name="call"/> is cancelled when the server
+    /// ends it. An answer in flight when the server ends the call gets <paramref name="answerGrace"/>.
+    /// </summary>
+    public static StreamCommitPoint Attach(ServerCallContext context, CancellationTokenSource call, TimeSpan answerGrace)
     {
-        var point = new StreamCommitPoint(call);
+        var point = new StreamCommitPoint(call, answerGrace);
         context.UserState[Key] = point;
         return point;
     }
@@ -60,7 +72,7 @@ public sealed class StreamCommitPoint
     {
         var point = Of(context);
         point?.EnterOrThrow();
-        return new CommitScope(point);
+        return new CommitScope(point, point?._answer.Token ?? context.CancellationToken);
     }
 
     /// <summary>
@@ -98,6 +110,7 @@ public sealed class StreamCommitPoint
     /// <summary>Ends the call now, or as soon as its commit in flight is done.</summary>
     public void End(StreamEnd reason)
     {
+        bool endsNow;
         lock (_gate)
         {
             if (_ended)
@@ -106,15 +119,17 @@ public sealed class StreamCommitPoint
             }
 
             _end ??= reason;
-            if (_committing)
-            {
-                return;
-            }
-
-            _ended = true;
+            endsNow = _ended = !_committing;
         }
 
-        _call.Cancel();
+        if (endsNow)
+        {
+            _call.Cancel();
+        }
+        else
+        {
+            _answer.CancelAfter(_answerGrace);
+        }
     }
 
     private void Leave(bool completed)
@@ -138,6 +153,8 @@ public sealed class StreamCommitPoint
         _call.Cancel();
     }
 
+    public void Dispose() => _answer.Dispose();
+
     /// <summary>One commit in flight; <see cref="Complete"/> once it is stored and answered, then dispose.</summary>
     public sealed class CommitScope : IDisposable
     {
@@ -145,7 +162,17 @@ public sealed class StreamCommitPoint
         private bool _completed;
         private bool _disposed;
 
-        internal CommitScope(StreamCommitPoint? point) => _point = point;
+        internal CommitScope(StreamCommitPoint? point, CancellationToken answerToken)
+        {
+            _point = point;
+            AnswerToken = answerToken;
+        }
+
+        /// <summary>
+        /// For sending the answer: the caller's cancellation, and the answer's grace once the server
+        /// has ended the call meanwhile. Cancelled, the call ends with the server's reason.
+        /// </summary>
+        public CancellationToken AnswerToken { get; }
 
         public void Complete() => _completed = true;
 

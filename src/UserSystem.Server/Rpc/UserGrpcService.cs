@@ -182,7 +182,8 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
             // then ends the call before the next item, saying which users were created.
             using var commit = StreamCommitPoint.Enter(context);
             var user = await store.CreateAsync(newUser, context.GetChangeContext(), null, context.CancellationToken);
-            await responseStream.WriteAsync(user.ToContract(), context.CancellationToken);
+            // A client that stopped reading cannot hold an ending call open: the answer has a timeout then.
+            await responseStream.WriteAsync(user.ToContract(), commit.AnswerToken);
             commit.Complete();
         }
     }

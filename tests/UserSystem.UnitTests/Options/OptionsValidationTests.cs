@@ -78,6 +78,9 @@ public sealed class OptionsValidationTests
     [InlineData("Server:HttpPort", "-1")]
     [InlineData("Server:BindAddress", "localhost")]
     [InlineData("Server:ShutdownTimeoutSeconds", "0")]
+    [InlineData("Server:CloseLingerSeconds", "-1")]
+    [InlineData("Server:CloseLingerSeconds", "61")]
+    [InlineData("Server:StreamAnswerTimeoutSeconds", "0")]
     public void BadServerSetting_FailsNamingTheSetting(string key, string value) =>
         Assert.StartsWith(key + ":", Assert.Single(Fails<ServerOptions>(Server, (key, value)).Failures), StringComparison.Ordinal);
 

@@ -12,7 +12,7 @@ public sealed class StreamCommitPointTests
     public void End_OutsideACommit_CancelsTheCallAtOnce(StreamEnd reason)
     {
         using var call = new CancellationTokenSource();
-        var point = StreamCommitPoint.Attach(TestServerCallContext.Admin(), call);
+        using var point = StreamCommitPoint.Attach(TestServerCallContext.Admin(), call, TimeSpan.FromSeconds(10));
 
         point.End(reason);
 
@@ -27,7 +27,7 @@ public sealed class StreamCommitPointTests
     {
         using var call = new CancellationTokenSource();
         var context = TestServerCallContext.Admin();
-        var point = StreamCommitPoint.Attach(context, call);
+        using var point = StreamCommitPoint.Attach(context, call, TimeSpan.FromSeconds(10));
 
         using (var commit = StreamCommitPoint.Enter(context))
         {
@@ -43,11 +43,30 @@ public sealed class StreamCommitPointTests
     }
 
     [Fact]
+    public async Task End_DuringACommit_GivesTheAnswerItsTimeout_ThenCancelsIt()
+    {
+        using var call = new CancellationTokenSource();
+        var context = TestServerCallContext.Admin();
+        using var point = StreamCommitPoint.Attach(context, call, TimeSpan.FromMilliseconds(50));
+        using var commit = StreamCommitPoint.Enter(context);
+        Assert.False(commit.AnswerToken.IsCancellationRequested);
+
+        point.End(StreamEnd.MaxDuration);
+
+        // An answer the client never takes: the write's token ends it, and then the call ends.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.Delay(Timeout.Infinite, commit.AnswerToken)).DefaultTimeout();
+        commit.Dispose();
+        Assert.True(call.IsCancellationRequested);
+        Assert.Equal(StreamEnd.MaxDuration, point.EndedBy);
+        Assert.Equal(0, point.Completed);
+    }
+
+    [Fact]
     public void Enter_AfterTheCallEnded_Throws_AndCountsNothing()
     {
         using var call = new CancellationTokenSource();
         var context = TestServerCallContext.Admin();
-        var point = StreamCommitPoint.Attach(context, call);
+        using var point = StreamCommitPoint.Attach(context, call, TimeSpan.FromSeconds(10));
         point.End(StreamEnd.Shutdown);
 
         Assert.Throws<OperationCanceledException>(() => StreamCommitPoint.Enter(context));
@@ -59,7 +78,7 @@ public sealed class StreamCommitPointTests
     {
         using var call = new CancellationTokenSource();
         var context = TestServerCallContext.Admin();
-        var point = StreamCommitPoint.Attach(context, call);
+        using var point = StreamCommitPoint.Attach(context, call, TimeSpan.FromSeconds(10));
 
         var items = await StreamCommitPoint.CommitAtEnd(Items(1, 2, 3), context).ToListAsync().AsTask().DefaultTimeout();
         point.End(StreamEnd.Shutdown);
@@ -75,7 +94,7 @@ public sealed class StreamCommitPointTests
     {
         using var call = new CancellationTokenSource();
         var context = TestServerCallContext.Admin();
-        var point = StreamCommitPoint.Attach(context, call);
+        using var point = StreamCommitPoint.Attach(context, call, TimeSpan.FromSeconds(10));
         point.End(StreamEnd.Shutdown);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StreamCommitPoint.CommitAtEnd(Items(1), context).ToListAsync().AsTask()).DefaultTimeout();

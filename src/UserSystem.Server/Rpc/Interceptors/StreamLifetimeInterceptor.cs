@@ -13,12 +13,16 @@ namespace UserSystem.Server.Rpc.Interceptors;
 /// resources forever: a client deadline can only shorten that, never extend it. The server's two
 /// reasons wait for a call at its <see cref="StreamCommitPoint"/>: a batch that is committing, or a
 /// chat's item in flight, is answered for real, and "retry the call" is said only when the call
-/// stored nothing. Innermost, so these statuses pass through error mapping unchanged.
+/// stored nothing; an answer that a client stops reading waits at most
+/// <c>Server:StreamAnswerTimeoutSeconds</c> once the call is ending. Innermost, so these statuses
+/// pass through error mapping unchanged.
 /// </summary>
-public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime, IOptions<LimitsOptions> limits, ILogger<StreamLifetimeInterceptor> logger)
+public sealed class StreamLifetimeInterceptor(
+    IHostApplicationLifetime lifetime, IOptions<LimitsOptions> limits, IOptions<ServerOptions> server, ILogger<StreamLifetimeInterceptor> logger)
     : ServerCallInterceptor
 {
     private readonly TimeSpan _maxDuration = TimeSpan.FromSeconds(limits.Value.MaxStreamDurationSeconds);
+    private readonly TimeSpan _answerTimeout = TimeSpan.FromSeconds(server.Value.StreamAnswerTimeoutSeconds);
 
     protected override async Task<TResult> InterceptAsync<TResult>(
         MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
@@ -30,7 +34,7 @@ public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime,
         }
 
         using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        var commitPoint = StreamCommitPoint.Attach(context, call);
+        using var commitPoint = StreamCommitPoint.Attach(context, call, _answerTimeout);
         // A stop that has already begun ends the call at once (the callback runs on registration).
         using var onStopping = lifetime.ApplicationStopping.Register(static point => ((StreamCommitPoint)point!).End(StreamEnd.Shutdown), commitPoint);
         // A client deadline sooner than the maximum ends the call by itself (context.CancellationToken).
@@ -41,7 +45,9 @@ public sealed class StreamLifetimeInterceptor(IHostApplicationLifetime lifetime,
         {
             return await continuation(new LinkedServerCallContext(context, context.GetHttpContext(), call.Token));
         }
-        catch (OperationCanceledException) when (commitPoint.EndedBy is { } end && !context.CancellationToken.IsCancellationRequested)
+        // The server's reason, even when the request was aborted meanwhile: an answer write that
+        // timed out (a client that stopped reading) aborts it.
+        catch (OperationCanceledException) when (commitPoint.EndedBy is { } end)
         {
             throw end == StreamEnd.Shutdown ? ShutdownStatus(context, commitPoint.Completed) : MaxDurationStatus(context, commitPoint.Completed);
         }
