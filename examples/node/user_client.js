@@ -26,12 +26,20 @@ const definition = protoLoader.loadSync(PROTO, { keepCase: true, longs: Number, 
 const { UserService } = grpc.loadPackageDefinition(definition).user;
 
 const deadline = (ms) => ({ deadline: new Date(Date.now() + ms) });
+// A server with Auth:Mode=Jwt needs a bearer token on every call: take it from USERS_TOKEN, as the
+// `users` CLI does (mint a development one with scripts/dev-token.sh). Over loopback h2c it goes
+// as plain metadata; anywhere else, use TLS (grpc.credentials.createSsl) so it is never in clear text.
+const metadata = () => {
+  const headers = new grpc.Metadata();
+  if (process.env.USERS_TOKEN) headers.set('authorization', `Bearer ${process.env.USERS_TOKEN}`);
+  return headers;
+};
 const newUser = (name) => ({ name, email: `node-${crypto.randomUUID()}@example.com`, age: 44, hobbies: ['javascript'] });
 // One request_id per user to create: a retry of this request (by the channel, or by the caller
 // resending it) answers the user the first attempt created instead of ALREADY_EXISTS.
 const newCreate = (name) => ({ ...newUser(name), request_id: crypto.randomUUID() });
 const unary = (client, method, request) => new Promise((resolve, reject) =>
-  client[method](request, deadline(UNARY_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response))));
+  client[method](request, metadata(), deadline(UNARY_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response))));
 const collect = (call) => new Promise((resolve, reject) => {
   const items = [];
   call.on('data', (item) => items.push(item));
@@ -57,19 +65,19 @@ async function run(address) {
     assert.ok(page.total >= 1, 'ListUsers counted no users');
     console.log(`ListUsers: ${page.users.length} users on page 0 of ${page.total}`);
 
-    const streamed = await collect(client.StreamUsers({ delay_seconds: 0 }, deadline(STREAM_TIMEOUT_MS)));
+    const streamed = await collect(client.StreamUsers({ delay_seconds: 0 }, metadata(), deadline(STREAM_TIMEOUT_MS)));
     assert.ok(streamed.some((user) => user.id === created.user.id), 'StreamUsers missed the new user');
     console.log(`StreamUsers: ${streamed.length} users`);
 
     const batch = await new Promise((resolve, reject) => {
-      const call = client.CreateBatchUsers(deadline(STREAM_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response)));
+      const call = client.CreateBatchUsers(metadata(), deadline(STREAM_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response)));
       for (let i = 0; i < 3; i++) call.write(newUser(`Node Batch ${i}`));
       call.end();
     });
     assert.equal(batch.created_count, 3, `CreateBatchUsers created ${batch.created_count}`);
     console.log(`CreateBatchUsers: '${batch.message}'`);
 
-    const chat = client.ChatWithUsers(deadline(STREAM_TIMEOUT_MS));
+    const chat = client.ChatWithUsers(metadata(), deadline(STREAM_TIMEOUT_MS));
     const chatted = collect(chat);
     for (let i = 0; i < 2; i++) chat.write(newUser(`Node Chat ${i}`));
     chat.end();

@@ -59,40 +59,47 @@ def new_create(pb, name):
     return request
 
 
+# A server with Auth:Mode=Jwt needs a bearer token on every call: take it from USERS_TOKEN, as the
+# `users` CLI does (mint a development one with scripts/dev-token.sh). Over loopback h2c it goes
+# as plain metadata; anywhere else, use TLS (grpc.secure_channel) so the token is never in clear text.
+TOKEN = os.environ.get("USERS_TOKEN", "")
+METADATA = [("authorization", f"Bearer {TOKEN}")] if TOKEN else []
+
+
 def run(address, pb, rpc):
     options = [("grpc.enable_retries", 1), ("grpc.service_config", SERVICE_CONFIG)]
     with grpc.insecure_channel(address, options=options) as channel:
         stub = rpc.UserServiceStub(channel)
 
         request = new_create(pb, "Python Client")
-        created = stub.CreateUser(request, timeout=UNARY_TIMEOUT)
+        created = stub.CreateUser(request, timeout=UNARY_TIMEOUT, metadata=METADATA)
         print(f"CreateUser: id={created.user.id} message={created.message!r}")
-        again = stub.CreateUser(request, timeout=UNARY_TIMEOUT)
+        again = stub.CreateUser(request, timeout=UNARY_TIMEOUT, metadata=METADATA)
         assert again.user.id == created.user.id, "a retry with the same request_id created another user"
         print(f"CreateUser again with request_id {request.request_id}: the same user {again.user.id}")
 
-        fetched = stub.GetUser(pb.GetUserRequest(id=created.user.id), timeout=UNARY_TIMEOUT)
+        fetched = stub.GetUser(pb.GetUserRequest(id=created.user.id), timeout=UNARY_TIMEOUT, metadata=METADATA)
         assert fetched.email == created.user.email, "GetUser returned another user"
         print(f"GetUser: {fetched.name} <{fetched.email}> status={pb.UserStatus.Name(fetched.status)}")
 
-        page = stub.ListUsers(pb.ListUsersRequest(page=0, limit=5), timeout=UNARY_TIMEOUT)
+        page = stub.ListUsers(pb.ListUsersRequest(page=0, limit=5), timeout=UNARY_TIMEOUT, metadata=METADATA)
         assert page.total >= 1, "ListUsers counted no users"
         print(f"ListUsers: {len(page.users)} users on page 0 of {page.total}")
 
-        streamed = [user.id for user in stub.StreamUsers(pb.StreamUsersRequest(delay_seconds=0), timeout=STREAM_TIMEOUT)]
+        streamed = [user.id for user in stub.StreamUsers(pb.StreamUsersRequest(delay_seconds=0), timeout=STREAM_TIMEOUT, metadata=METADATA)]
         assert created.user.id in streamed, "StreamUsers missed the new user"
         print(f"StreamUsers: {len(streamed)} users")
 
-        batch = stub.CreateBatchUsers(iter([new_user(pb, f"Python Batch {i}") for i in range(3)]), timeout=STREAM_TIMEOUT)
+        batch = stub.CreateBatchUsers(iter([new_user(pb, f"Python Batch {i}") for i in range(3)]), timeout=STREAM_TIMEOUT, metadata=METADATA)
         assert batch.created_count == 3, f"CreateBatchUsers created {batch.created_count}"
         print(f"CreateBatchUsers: {batch.message!r}")
 
-        chatted = list(stub.ChatWithUsers(iter([new_user(pb, f"Python Chat {i}") for i in range(2)]), timeout=STREAM_TIMEOUT))
+        chatted = list(stub.ChatWithUsers(iter([new_user(pb, f"Python Chat {i}") for i in range(2)]), timeout=STREAM_TIMEOUT, metadata=METADATA))
         assert [user.name for user in chatted] == ["Python Chat 0", "Python Chat 1"], "ChatWithUsers answered other users"
         print(f"ChatWithUsers: created {', '.join(str(user.id) for user in chatted)}")
 
         try:
-            stub.GetUser(pb.GetUserRequest(id=0), timeout=UNARY_TIMEOUT)
+            stub.GetUser(pb.GetUserRequest(id=0), timeout=UNARY_TIMEOUT, metadata=METADATA)
             raise AssertionError("GetUser(0) should have failed")
         except grpc.RpcError as error:
             assert error.code() == grpc.StatusCode.INVALID_ARGUMENT, f"GetUser(0) failed with {error.code()}"

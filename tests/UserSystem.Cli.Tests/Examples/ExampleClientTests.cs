@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using UserSystem.Contracts;
 using UserSystem.Testing;
 
@@ -10,8 +9,6 @@ namespace UserSystem.Cli.Tests.Examples;
 /// </summary>
 public sealed class ExampleClientTests : ServerTest
 {
-    private static readonly TimeSpan ExampleTimeout = TimeSpan.FromSeconds(90);
-
     [Fact]
     public async Task PythonExample_AgainstRealServer_CallsAllSixRpcsAndExitsZero()
     {
@@ -46,24 +43,6 @@ public sealed class ExampleClientTests : ServerTest
         Assert.Equal(6, list.Total);
     }
 
-    private async Task<(int ExitCode, string Output)> RunExampleAsync(string program, string script)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add($"{Server.GrpcAddress.Host}:{Server.GrpcAddress.Port}");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(ExampleTimeout);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunExampleAsync(string program, string script) =>
+        ExampleRun.RunAsync(program, script, Server.GrpcAddress);
 }
