@@ -77,49 +77,51 @@ public sealed class ImportExportTests : ServerTest, IDisposable
         var result = await RunAsync("import", source);
 
         Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
-        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 3: email:", StringComparison.Ordinal));
-        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 4: name:", StringComparison.Ordinal));
-        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 5: age:", StringComparison.Ordinal));
-        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 6: email:", StringComparison.Ordinal) && line.Contains("line 2", StringComparison.Ordinal));
-        Assert.Contains("has 4 invalid row(s); nothing was imported", result.Error, StringComparison.Ordinal);
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 3 (not-an-email): email:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 4 (blank-name@example.com): name:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 5 (old@example.com): age:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 6 (GOOD@example.com): email is already used on line 2", StringComparison.Ordinal));
+        Assert.Contains("4 row(s) refused (3 invalid, 1 duplicate), 0 skipped, 1 valid; nothing was imported", result.Error, StringComparison.Ordinal);
         var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
         Assert.Equal(0, list.Total);
     }
 
     [Fact]
-    public async Task Import_EmailAlreadyStored_ServerRejectsWholeBatch()
+    public async Task Import_EmailsAlreadyStored_AreEachReportedWithLineAndEmailBeforeAnythingIsSent()
     {
-        var existing = await Server.Client.CreateUserAsync(Users.NewRequest("Existing")).ResponseAsync.DefaultTimeout();
+        var first = await Server.Client.CreateUserAsync(Users.NewRequest("Existing")).ResponseAsync.DefaultTimeout();
+        var second = await Server.Client.CreateUserAsync(Users.NewRequest("Existing Too")).ResponseAsync.DefaultTimeout();
         var source = _files.File("clash.csv");
-        await File.WriteAllTextAsync(source, $"name,email\nNew,new@example.com\nClash,{existing.User.Email}\n");
+        await File.WriteAllTextAsync(source, $"name,email\nNew,new@example.com\nClash,{first.User.Email.ToUpperInvariant()}\nAgain,{second.User.Email}\n");
 
         var result = await RunAsync("import", source);
 
-        Assert.Equal(ExitCodes.Conflict, result.ExitCode);
-        Assert.StartsWith("error: ALREADY_EXISTS: ", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains($"line 3 ({first.User.Email.ToUpperInvariant()}): a user with this email already exists (user {first.User.Id})", result.ErrorLines);
+        Assert.Contains($"line 4 ({second.User.Email}): a user with this email already exists (user {second.User.Id})", result.ErrorLines);
+        Assert.Contains(result.ErrorLines, line => line.Contains("2 row(s) refused (0 invalid, 2 duplicate)", StringComparison.Ordinal) && line.Contains("--skip-existing", StringComparison.Ordinal));
         var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        Assert.Equal(1, list.Total);
+        Assert.Equal(2, list.Total);
     }
 
     [Fact]
-    public async Task Import_ClashOnFirstRowOfLargeFile_ReportsServerStatusAndStoresNothing()
+    public async Task Import_SkipExisting_MakesAReRunOfAHalfImportedFileIdempotent()
     {
-        var existing = await Server.Client.CreateUserAsync(Users.NewRequest("Existing")).ResponseAsync.DefaultTimeout();
-        var source = _files.File("large-clash.csv");
-        var csv = new StringBuilder($"name,email\nClash,{existing.User.Email}\n");
-        for (var i = 0; i < 5_000; i++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"User {i},clash{i}@example.com\n");
-        }
+        var source = _files.File("half.csv");
+        await File.WriteAllTextAsync(source, "name,email\nOne,one@example.com\nTwo,two@example.com\n");
+        Assert.Equal(ExitCodes.Success, (await RunAsync("import", source)).ExitCode);
+        await File.AppendAllTextAsync(source, "Three,three@example.com\nFour,four@example.com\n");
 
-        await File.WriteAllTextAsync(source, csv.ToString());
+        var rerun = await RunAsync("import", source, "--skip-existing");
+        var again = await RunAsync("import", source, "--skip-existing");
 
-        var result = await RunLargeAsync("import", source);
-
-        Assert.Equal(ExitCodes.Conflict, result.ExitCode);
-        Assert.StartsWith("error: ALREADY_EXISTS: ", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, rerun.ExitCode);
+        Assert.Contains("Imported 2 users (ids 3-4)", rerun.Out, StringComparison.Ordinal);
+        Assert.Contains("2 created, 2 skipped (already exist), 0 refused", rerun.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Success, again.ExitCode);
+        Assert.Contains("Nothing to import: all 4 users already exist (0 created, 4 skipped, 0 refused)", again.Error, StringComparison.Ordinal);
         var list = await Server.Client.ListUsersAsync(new ListUsersRequest()).ResponseAsync.DefaultTimeout();
-        Assert.Equal(1, list.Total);
+        Assert.Equal(4, list.Total);
     }
 
     [Fact]
@@ -132,8 +134,8 @@ public sealed class ImportExportTests : ServerTest, IDisposable
 
         Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
         // The first record spans lines 2-3 (and its name has a control character); the bad email is on line 4.
-        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 2: name:", StringComparison.Ordinal));
-        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 4: email:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 2 (ada@example.com): name:", StringComparison.Ordinal));
+        Assert.Contains(result.ErrorLines, line => line.StartsWith("line 4 (bad-email): email:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -116,7 +116,7 @@ public static class UserFileReader
         var ageValue = 0;
         if (!string.IsNullOrWhiteSpace(age) && !int.TryParse(age.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out ageValue))
         {
-            return (null, new RowProblem(line, $"age: '{age}' is not a whole number"));
+            return (null, new RowProblem(line, $"age: '{age}' is not a whole number", email.Trim()));
         }
 
         var hobbyList = (hobbies ?? string.Empty).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -131,6 +131,6 @@ public static class UserFileReader
         }
 
         var problems = UserRowRules.Check(row).ToArray();
-        return problems.Length == 0 ? parsed : (null, new RowProblem(row.Line, string.Join("; ", problems)));
+        return problems.Length == 0 ? parsed : (null, new RowProblem(row.Line, string.Join("; ", problems), row.Email));
     }
 }

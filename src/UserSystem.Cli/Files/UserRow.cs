@@ -8,8 +8,8 @@ public sealed record UserRow(int Line, string Name, string Email, int Age, IRead
     public CreateUserRequest ToRequest() => new() { Name = Name, Email = Email, Age = Age, Hobbies = { Hobbies } };
 }
 
-/// <summary>A row that could not be read or breaks a rule; reported as "line N: ...".</summary>
-public sealed record RowProblem(int Line, string Message)
+/// <summary>A row that could not be read or breaks a rule; reported as "line N (email): ...".</summary>
+public sealed record RowProblem(int Line, string Message, string? Email = null)
 {
-    public override string ToString() => $"line {Line}: {Message}";
+    public override string ToString() => string.IsNullOrWhiteSpace(Email) ? $"line {Line}: {Message}" : $"line {Line} ({Email}): {Message}";
 }
