@@ -38,7 +38,7 @@ public sealed class ResultOutputTests : IAsyncDisposable
 
         var lines = Lines();
         Assert.Contains(lines, line => Cells(line) is ["ID", "Name", "Email", "Age", "Hobbies", "Status", "Etag"]);
-        Assert.Contains(lines, line => Cells(line) is ["7", "Ada Lovelace", "ada@example.com", "36", "chess, maths", "ACTIVE", ""]);
+        Assert.Contains(lines, line => Cells(line) is ["7", "Ada Lovelace", "ada@example.com", "36", "chess, maths", "ACTIVE", "v1"]);
         Assert.Contains(lines, line => Cells(line) is ["12", "Grace Hopper", "", "0", "", "SUSPENDED", ""]);
         Assert.Contains(lines, line => line.Trim() == "page 0: 2 of 2 users");
         Assert.Equal("etag v1", lines[^1]);
