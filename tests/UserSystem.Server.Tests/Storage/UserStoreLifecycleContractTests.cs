@@ -222,7 +222,7 @@ public abstract partial class UserStoreContractTests
 
         using var firstWatch = new CancellationTokenSource();
         var seen = new List<UserEvent>();
-        await foreach (var change in Store.FollowEventsAsync(0, firstWatch.Token).WithCancellation(firstWatch.Token))
+        await foreach (var change in Store.FollowEventsAsync(0, TimeProvider.System, firstWatch.Token).WithCancellation(firstWatch.Token))
         {
             seen.Add(change);
             if (seen.Count == 2)
@@ -236,7 +236,7 @@ public abstract partial class UserStoreContractTests
             await Store.CreateAsync(NewUser($"Late {i}"), None);
         }
 
-        await foreach (var change in Store.FollowEventsAsync(seen[^1].Sequence, None))
+        await foreach (var change in Store.FollowEventsAsync(seen[^1].Sequence, TimeProvider.System, None))
         {
             seen.Add(change);
             if (seen.Count == 5)
