@@ -1,5 +1,6 @@
 using UserSystem.Server.Domain;
 using UserSystem.Server.Storage;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Storage;
 
@@ -210,6 +211,24 @@ public abstract partial class UserStoreContractTests
         await Assert.ThrowsAsync<DuplicateEmailException>(() => Store.CreateBatchAsync(new[] { NewUser("X"), NewUser("Y", email: "only@example.com") }.ToAsyncEnumerable(), None));
 
         Assert.Single(await Store.ReadEventsAsync(0, 100, None));
+    }
+
+    [Fact]
+    public async Task FollowEvents_AfterAnIdBeyondTheHistory_ThrowsEventHistoryBehind()
+    {
+        await Store.CreateAsync(NewUser("Last"), None);
+        var newest = (await Store.GetEventLogEndAsync(None)).Committed;
+
+        // As after a failover to a copy that lacks events a watcher was given.
+        var behind = await Assert.ThrowsAsync<EventHistoryBehindException>(async () =>
+        {
+            await foreach (var change in Store.FollowEventsAsync(newest + 1, TimeProvider.System, None))
+            {
+                Assert.Fail($"Got event {change.Sequence}.");
+            }
+        }).DefaultTimeout();
+
+        Assert.Equal((newest + 1, newest), (behind.AfterSequence, behind.Newest));
     }
 
     [Fact]
