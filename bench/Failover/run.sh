@@ -30,6 +30,7 @@ PG_PORT="${PG_PORT:-56500}"
 GRPC_PORT="${GRPC_PORT:-56051}"
 HTTP_PORT="${HTTP_PORT:-56080}"
 WORK="$(mktemp -d /tmp/user-system-failover-bench-XXXXXX)"
+chmod 755 "$WORK"   # the cluster's folder inside is the postgres user's
 CLUSTER=(scripts/ha/cluster.sh --dir "$WORK/cluster" --port "$PG_PORT")
 PIDS=()
 

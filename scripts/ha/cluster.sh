@@ -134,6 +134,7 @@ up() {
   mkdir -p "${dir}"/{logs,run,xdg/config,xdg/data,xdg/run}
   chmod 700 "${dir}/xdg/run"
   [ "$(id -u)" -ne 0 ] || chown -R "$os_user:$os_user" "$dir"
+  as_pg test -w "$dir" || die "the ${os_user} user cannot write to ${dir} (is a parent folder closed to it?)"
 
   as_pg pg_autoctl create monitor --pgdata "${dir}/monitor" --pgport "$(node_port monitor)" \
     --hostname 127.0.0.1 --auth trust --no-ssl >>"${dir}/logs/monitor.log" 2>&1 \

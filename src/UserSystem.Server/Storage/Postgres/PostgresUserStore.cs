@@ -517,11 +517,11 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         return result;
     }
 
-    private static async Task<UserAccount?> ReadChangedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private async Task<UserAccount?> ReadChangedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         try
         {
-            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+            return await WriteOnPrimaryAsync(command, cancellationToken);
         }
         catch (PostgresException exception) when (PostgresUserRows.IsRequestIdTaken(exception))
         {
@@ -530,6 +530,26 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         catch (PostgresException exception) when (PostgresUserRows.IsUniqueViolation(exception))
         {
             throw new DuplicateEmailException();
+        }
+    }
+
+    /// <summary>
+    /// Runs a single-user write (one autocommitted statement on the writers' pool). The one retry
+    /// the server makes itself: a statement refused with 25006 ran on a node that is read-only
+    /// now (a pooled connection to a demoted primary), and PostgreSQL refuses it before changing
+    /// anything, so it runs again once on a fresh connection to the primary. Any other failure
+    /// may have committed, and goes back to the client as UNAVAILABLE.
+    /// </summary>
+    private async Task<UserAccount?> WriteOnPrimaryAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
+        {
+            _sources.ForgetPrimary();
+            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
         }
     }
 
