@@ -110,6 +110,8 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
         {
             await Poll.UntilAsync(() => watcher.Events.Count >= eventIds.Count).WaitAsync(FaultTimeout);
             await watcher.StopAsync().DefaultTimeout();
+            output.WriteLine($"watcher: {watcher.Events.Count} events, streams ended by: " +
+                string.Join(", ", watcher.Endings.GroupBy(code => code).Select(group => $"{group.Key} {group.Count()}")));
         }
 
         // Only retryable codes during a fault, none once the cluster had recovered.

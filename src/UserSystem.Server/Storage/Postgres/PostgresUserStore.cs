@@ -576,6 +576,19 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Runs <paramref name="read"/>; a database that is away or moving becomes <see cref="StorageUnavailableException"/>.</summary>
+    private async Task<T> WhileAvailableAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read(cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
     private StorageUnavailableException Unavailable(Exception exception)
     {
         StorageLog.Unavailable(_logger, _database, exception);
