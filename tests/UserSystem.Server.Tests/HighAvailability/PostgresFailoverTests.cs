@@ -33,9 +33,19 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
     public async Task InitializeAsync()
     {
         _cluster = await FailoverCluster.StartAsync();
-        foreach (var _ in Enumerable.Range(0, 2))
+        try
         {
-            _servers = [.. _servers, await ServerProcess.StartOnPostgresAsync(_cluster.ConnectionString, AcknowledgedCreates.ServerSettings)];
+            foreach (var _ in Enumerable.Range(0, 2))
+            {
+                _servers = [.. _servers, await ServerProcess.StartOnPostgresAsync(_cluster.ConnectionString, AcknowledgedCreates.ServerSettings)];
+            }
+        }
+        catch
+        {
+            // No cluster may outlive the test, whether or not the runner disposes after a failed start.
+            await DisposeAsync();
+            _servers = [];
+            throw;
         }
     }
 
