@@ -61,3 +61,19 @@ public sealed class EventHistoryPrunedException(long afterSequence, long prunedT
     /// <summary>Every event with an id up to this one has been deleted.</summary>
     public long PrunedThrough { get; } = prunedThrough;
 }
+
+/// <summary>
+/// A watcher asked to resume after an event the database no longer has, nor anything after it:
+/// the history ends before an event that was delivered. Possible only if committed events were
+/// lost (a failover to a standby that was behind, a restore from an older backup); resuming
+/// would skip whatever replaces them, so the stream ends instead.
+/// </summary>
+public sealed class EventHistoryBehindException(long afterSequence, long newest) : UserDomainException(
+    $"The event history ends at event {newest}, before event {afterSequence} that was already delivered: the database " +
+    "has lost committed changes (a failover to a standby that was behind?); resynchronize from ListUsers and watch again from now (from_now)")
+{
+    public long AfterSequence { get; } = afterSequence;
+
+    /// <summary>The newest event the database holds.</summary>
+    public long Newest { get; } = newest;
+}

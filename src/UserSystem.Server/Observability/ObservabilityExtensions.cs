@@ -9,9 +9,13 @@ namespace UserSystem.Server.Observability;
 
 public static class ObservabilityExtensions
 {
+    // Npgsql's meter (connection pools, command durations) and its activity source (one span
+    // per command) share this name.
+    private const string NpgsqlTelemetry = "Npgsql";
+
     /// <summary>
-    /// OpenTelemetry metrics (this service's meter, ASP.NET Core, Kestrel and runtime) for a
-    /// Prometheus scrape, OTLP traces when a collector is configured, and JSON console logs in
+    /// OpenTelemetry metrics (this service's meter, Npgsql's, ASP.NET Core, Kestrel and runtime)
+    /// for a Prometheus scrape, OTLP traces (with Npgsql's commands) when a collector is configured, and JSON console logs in
     /// Production so log pipelines can parse them.
     /// </summary>
     public static WebApplicationBuilder AddUserObservability(this WebApplicationBuilder builder)
@@ -31,6 +35,7 @@ public static class ObservabilityExtensions
             .ConfigureResource(resource => resource.AddService("user-system", serviceVersion: RequestContext.ServerVersion))
             .WithMetrics(metrics => metrics
                 .AddMeter(UserSystemMetrics.MeterName)
+                .AddMeter(NpgsqlTelemetry)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
@@ -42,11 +47,11 @@ public static class ObservabilityExtensions
         var otlpEndpoint = builder.Configuration[$"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.OtlpEndpoint)}"];
         if (!string.IsNullOrWhiteSpace(otlpEndpoint))
         {
-            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter(exporter => exporter.Endpoint = new Uri(otlpEndpoint)));
+            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource(NpgsqlTelemetry).AddOtlpExporter(exporter => exporter.Endpoint = new Uri(otlpEndpoint)));
         }
         else if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetryOptions.StandardOtlpEndpointVariable]))
         {
-            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddOtlpExporter());
+            otel.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource(NpgsqlTelemetry).AddOtlpExporter());
         }
 
         if (builder.Environment.IsProduction())

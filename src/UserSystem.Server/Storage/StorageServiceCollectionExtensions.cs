@@ -14,12 +14,20 @@ public static class StorageServiceCollectionExtensions
             .Configure(options => options.PostgresConnectionString = configuration.GetConnectionString(StorageProviders.Postgres))
             .ValidateWith<StorageOptions, StorageOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
+        // Npgsql's data sources are registered while composing, so they need the connection
+        // string now; without one, validation at start names the missing setting.
+        var postgres = configuration.GetConnectionString(StorageProviders.Postgres);
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            PostgresDataSources.AddPostgresDataSources(services, postgres);
+        }
+
         services.AddSingleton<IUserStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             var time = provider.GetRequiredService<TimeProvider>();
             return options.UsesPostgres
-                ? new PostgresUserStore(options.PostgresConnectionString!, time, provider.GetRequiredService<ILogger<PostgresUserStore>>())
+                ? new PostgresUserStore(provider.GetRequiredService<PostgresDataSources>(), time, provider.GetRequiredService<ILogger<PostgresUserStore>>())
                 : new SqliteUserStore(options.Sqlite.Path, time, provider.GetRequiredService<ILogger<SqliteUserStore>>());
         });
         services.AddValidatedOptions<EventHistoryOptions, EventHistoryOptionsValidator>(configuration, EventHistoryOptions.SectionName);

@@ -372,6 +372,18 @@ public abstract class UserLifecycleRpcTests : ServerTestBase
     }
 
     [Fact]
+    public async Task WatchUsers_SinceAnIdTheHistoryDoesNotReach_IsDataLoss()
+    {
+        await CreateAsync("Newest");
+        var stats = await Client.GetUserStatsAsync(new GetUserStatsRequest()).ResponseAsync.DefaultTimeout();
+        using var watch = Client.WatchUsers(new WatchUsersRequest { SinceEventId = stats.LatestEventId + 1 });
+
+        var exception = await RpcAssert.FailsWithAsync(StatusCode.DataLoss, () => watch.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Contains("resynchronize from ListUsers", exception.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WatchUsers_NegativeSince_IsInvalidArgument()
     {
         using var watch = Client.WatchUsers(new WatchUsersRequest { SinceEventId = -1 });

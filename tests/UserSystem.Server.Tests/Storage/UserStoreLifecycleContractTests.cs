@@ -1,5 +1,6 @@
 using UserSystem.Server.Domain;
 using UserSystem.Server.Storage;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Storage;
 
@@ -213,6 +214,24 @@ public abstract partial class UserStoreContractTests
     }
 
     [Fact]
+    public async Task FollowEvents_AfterAnIdBeyondTheHistory_ThrowsEventHistoryBehind()
+    {
+        await Store.CreateAsync(NewUser("Last"), None);
+        var newest = (await Store.GetEventLogEndAsync(None)).Committed;
+
+        // As after a failover to a copy that lacks events a watcher was given.
+        var behind = await Assert.ThrowsAsync<EventHistoryBehindException>(async () =>
+        {
+            await foreach (var change in Store.FollowEventsAsync(newest + 1, TimeProvider.System, None))
+            {
+                Assert.Fail($"Got event {change.Sequence}.");
+            }
+        }).DefaultTimeout();
+
+        Assert.Equal((newest + 1, newest), (behind.AfterSequence, behind.Newest));
+    }
+
+    [Fact]
     public async Task FollowEvents_ResumedFromTheLastSequenceSeen_MissesNothingAndRepeatsNothing()
     {
         for (var i = 0; i < 3; i++)
@@ -222,7 +241,7 @@ public abstract partial class UserStoreContractTests
 
         using var firstWatch = new CancellationTokenSource();
         var seen = new List<UserEvent>();
-        await foreach (var change in Store.FollowEventsAsync(0, firstWatch.Token).WithCancellation(firstWatch.Token))
+        await foreach (var change in Store.FollowEventsAsync(0, TimeProvider.System, firstWatch.Token).WithCancellation(firstWatch.Token))
         {
             seen.Add(change);
             if (seen.Count == 2)
@@ -236,7 +255,7 @@ public abstract partial class UserStoreContractTests
             await Store.CreateAsync(NewUser($"Late {i}"), None);
         }
 
-        await foreach (var change in Store.FollowEventsAsync(seen[^1].Sequence, None))
+        await foreach (var change in Store.FollowEventsAsync(seen[^1].Sequence, TimeProvider.System, None))
         {
             seen.Add(change);
             if (seen.Count == 5)

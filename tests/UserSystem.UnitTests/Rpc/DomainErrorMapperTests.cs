@@ -16,6 +16,8 @@ public sealed class DomainErrorMapperTests
         { new DuplicateEmailException(), StatusCode.AlreadyExists },
         { new StaleEtagException(3), StatusCode.Aborted },
         { InvalidInputException.ForField("age", "must be between 0 and 150"), StatusCode.InvalidArgument },
+        { new StorageUnavailableException("PostgreSQL database 'users'"), StatusCode.Unavailable },
+        { new EventHistoryBehindException(9, 7), StatusCode.DataLoss },
     };
 
     [Theory]

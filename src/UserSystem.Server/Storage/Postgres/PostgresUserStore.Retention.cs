@@ -19,7 +19,9 @@ public sealed partial class PostgresUserStore
             FROM user_events WHERE sequence < {PostgresEventIds.Horizon};
             """);
 
-    public async Task<EventLogEnd> GetEventLogEndAsync(CancellationToken cancellationToken)
+    public Task<EventLogEnd> GetEventLogEndAsync(CancellationToken cancellationToken) => WhileAvailableAsync(ReadEventLogEndAsync, cancellationToken);
+
+    private async Task<EventLogEnd> ReadEventLogEndAsync(CancellationToken cancellationToken)
     {
         // Readable: below the horizon, as the feed reads (an event still to commit gets a larger id).
         // Committed: delivered or not; the primary key answers both.

@@ -12,7 +12,10 @@ public sealed partial class PostgresUserStore
         WHERE created_at >= @since GROUP BY day ORDER BY day
         """;
 
-    public async Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken)
+    public Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken) =>
+        WhileAvailableAsync(ct => ReadStatsAsync(firstDay, ct), cancellationToken);
+
+    private async Task<UserStats> ReadStatsAsync(DateOnly firstDay, CancellationToken cancellationToken)
     {
         await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
         // REPEATABLE READ: the three reads see one snapshot.

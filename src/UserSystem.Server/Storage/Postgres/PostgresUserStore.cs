@@ -7,9 +7,10 @@ using UserSystem.Validation;
 namespace UserSystem.Server.Storage.Postgres;
 
 /// <summary>
-/// The production store: PostgreSQL through two pooled <see cref="NpgsqlDataSource"/>s, one for
-/// writes and one for reads, the feed and health. Any number of service instances may share the
-/// database; all state lives there.
+/// The production store: PostgreSQL through <see cref="PostgresDataSources"/>, a pool for writes,
+/// one for reads, the feed and health, and a connection for LISTEN/NOTIFY, each on the writable
+/// primary of the hosts the connection string lists. Any number of service instances may share
+/// the database; all state lives there.
 /// </summary>
 /// <remarks>
 /// Writers commit concurrently: no lock or notification that every writer shares is held across
@@ -20,11 +21,6 @@ namespace UserSystem.Server.Storage.Postgres;
 /// </remarks>
 public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 {
-    // A write of one user that waits longer than this for a row or an email another transaction
-    // holds, or runs longer in all, fails (and is retried by the client) instead of holding its
-    // connection. Set on every pooled session; a batch raises its own statement limit.
-    private const string SessionTimeouts = "-c statement_timeout=15s -c lock_timeout=5s -c idle_in_transaction_session_timeout=30s";
-
     // A batch runs as long as its client streams (a million rows: tens of seconds) and holds back
     // the change feed meanwhile (see PostgresEventIds): it gets this long, then fails and stores nothing.
     private const string BatchTimeout = "30min";
@@ -40,9 +36,10 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     // Retries of a single-user write that drew an older transaction id than the user's last writer.
     private const int ReorderRetries = 10;
 
+    private readonly PostgresDataSources _sources;
+    private readonly bool _ownsSources;
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _readSource;
-    private readonly NpgsqlDataSource _unpooledSource;
     private readonly PostgresChangeNotifier _notifier;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -59,46 +56,28 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
                COALESCE((SELECT max(sequence) FROM user_events), 0) > @after;
         """;
 
+    /// <summary>A store over sources a container owns (<see cref="PostgresDataSources.AddPostgresDataSources"/>).</summary>
+    public PostgresUserStore(PostgresDataSources sources, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
+        : this(sources, ownsSources: false, time, logger)
+    {
+    }
+
+    /// <summary>A store with sources of its own, built from <paramref name="connectionString"/> (tests and tools).</summary>
     public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
+        : this(PostgresDataSources.Create(connectionString), ownsSources: true, time, logger)
+    {
+    }
+
+    private PostgresUserStore(PostgresDataSources sources, bool ownsSources, TimeProvider time, ILogger<PostgresUserStore>? logger)
     {
         _logger = logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance;
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var settings = builder.ConnectionStringBuilder;
-        if (settings.MaxAutoPrepare == 0)
-        {
-            // Statements run again and again get prepared on each connection automatically:
-            // parsed and planned once, then only bound and executed.
-            settings.MaxAutoPrepare = 64;
-            settings.AutoPrepareMinUsages = 2;
-        }
-
-        if (!NamesSetting(connectionString, "No Reset On Close"))
-        {
-            // Nothing this store runs leaves session state behind (settings are SET LOCAL, locks are
-            // transaction locks, LISTEN lives outside the pools), so a connection returned to the
-            // pool needs no reset: without this, the next use of each connection first runs seven
-            // reset statements, and the change feed's reads alone open two per commit.
-            settings.NoResetOnClose = true;
-        }
-
-        settings.ApplicationName ??= "user-system";
-        settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? SessionTimeouts : $"{settings.Options} {SessionTimeouts}";
-        _database = PostgresFailures.DescribeDatabase(settings);
-        _dataSource = builder.Build();
-        // Reads, the change feed and the health check have a pool of their own: writers that
-        // fill theirs (a burst, or a database that stalls) never make a read or a probe wait.
-        _readSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
-        {
-            ConnectionStringBuilder = { ApplicationName = settings.ApplicationName + "-reads" },
-        }.Build();
-        // LISTEN is session state, and notifications go out on a connection of their own: both
-        // live outside the pools.
-        _unpooledSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
-        {
-            ConnectionStringBuilder = { Pooling = false, KeepAlive = 30, ApplicationName = "user-system-listener" },
-        }.Build();
+        _sources = sources;
+        _ownsSources = ownsSources;
+        _dataSource = sources.Writes;
+        _readSource = sources.Reads;
+        _database = sources.Database;
         _time = time;
-        _notifier = new PostgresChangeNotifier(_unpooledSource, time, _logger);
+        _notifier = new PostgresChangeNotifier(sources.Listener, time, _logger);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
@@ -370,9 +349,10 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _notifier.DisposeAsync();
-        await _unpooledSource.DisposeAsync();
-        await _readSource.DisposeAsync();
-        await _dataSource.DisposeAsync();
+        if (_ownsSources)
+        {
+            await _sources.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -448,7 +428,9 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
     private async Task<UserAccount?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
-        await using var command = _readSource.CreateCommand(IdempotentCreate.FindSql);
+        // On the primary, through the writers' pool, whatever reads may use: whether to insert
+        // and what a retried create answers must never come from a copy that lags.
+        await using var command = _dataSource.CreateCommand(IdempotentCreate.FindSql);
         command.Parameters.Add(new NpgsqlParameter<string>("request_key", requestId));
         return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
     }
@@ -535,11 +517,11 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         return result;
     }
 
-    private static async Task<UserAccount?> ReadChangedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private async Task<UserAccount?> ReadChangedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
         try
         {
-            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+            return await WriteOnPrimaryAsync(command, cancellationToken);
         }
         catch (PostgresException exception) when (PostgresUserRows.IsRequestIdTaken(exception))
         {
@@ -548,6 +530,26 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         catch (PostgresException exception) when (PostgresUserRows.IsUniqueViolation(exception))
         {
             throw new DuplicateEmailException();
+        }
+    }
+
+    /// <summary>
+    /// Runs a single-user write (one autocommitted statement on the writers' pool). The one retry
+    /// the server makes itself: a statement refused with 25006 ran on a node that is read-only
+    /// now (a pooled connection to a demoted primary), and PostgreSQL refuses it before changing
+    /// anything, so it runs again once on a fresh connection to the primary. Any other failure
+    /// may have committed, and goes back to the client as UNAVAILABLE.
+    /// </summary>
+    private async Task<UserAccount?> WriteOnPrimaryAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
+        {
+            _sources.ForgetPrimary();
+            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
         }
     }
 
@@ -568,22 +570,33 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
     }
 
-    // NpgsqlConnectionStringBuilder knows every keyword; a plain builder holds only those given.
-    private static bool NamesSetting(string connectionString, string keyword)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        return given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", "", StringComparison.Ordinal));
-    }
-
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Runs <paramref name="read"/>; a database that is away or moving becomes <see cref="StorageUnavailableException"/>.</summary>
+    private async Task<T> WhileAvailableAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await read(cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+    }
+
     private StorageUnavailableException Unavailable(Exception exception)
     {
         StorageLog.Unavailable(_logger, _database, exception);
+        if (PostgresFailures.MayHaveMoved(exception))
+        {
+            _sources.ForgetPrimary();
+        }
+
         return new StorageUnavailableException(_database, exception);
     }
 
