@@ -38,6 +38,7 @@ public static class HostingExtensions
             // The Server validators have passed, so the address parses and the TLS files load.
             var address = IPAddress.Parse(options.BindAddress);
             var tls = ServerTls.Load(options.Tls);
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
             kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
