@@ -61,3 +61,10 @@ public sealed class EventHistoryPrunedException(long afterSequence, long prunedT
     /// <summary>Every event with an id up to this one has been deleted.</summary>
     public long PrunedThrough { get; } = prunedThrough;
 }
+
+/// <summary>A user changed themselves more often than <c>RateLimit:SelfChangesPerPeriod</c> allows in its period.</summary>
+public sealed class SelfChangeLimitException(int id, int perPeriod, TimeSpan period) : UserDomainException(
+    $"User {id} was changed by its owner {perPeriod} times within {period.TotalSeconds:0} s (RateLimit:SelfChangesPerPeriod, RateLimit:SelfChangePeriodSeconds); try again later or ask an admin")
+{
+    public int Id { get; } = id;
+}

@@ -17,6 +17,7 @@ public static class DomainErrorMapper
         StaleEtagException => Plain(Code.Aborted, exception.Message),
         EventHistoryPrunedException => Plain(Code.OutOfRange, exception.Message),
         StorageUnavailableException => Plain(Code.Unavailable, exception.Message),
+        SelfChangeLimitException => Plain(Code.ResourceExhausted, exception.Message),
         // Every subtype has its arm above; a new one must get its own, not a silent default.
         _ => throw new UnreachableException($"{exception.GetType().Name} has no status code in DomainErrorMapper."),
     };

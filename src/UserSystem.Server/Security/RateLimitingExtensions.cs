@@ -10,6 +10,7 @@ public static class RateLimitingExtensions
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.SectionName);
         services.AddSingleton<CallerRateLimiters>();
         services.AddSingleton<AuthRefusalLimiter>();
+        services.AddSingleton<SelfChangeLimiter>();
         return services;
     }
 
