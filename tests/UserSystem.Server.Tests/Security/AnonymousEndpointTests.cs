@@ -14,8 +14,6 @@ namespace UserSystem.Server.Tests.Security;
 /// </summary>
 public sealed class AnonymousEndpointTests
 {
-    private static readonly string[] TinyBucket = ["RateLimit:BurstLimit=2", "RateLimit:TokensPerPeriod=1", "RateLimit:ReplenishmentPeriodSeconds=3600"];
-
     [Fact]
     public async Task HundredHealthChecks_WriteNoLinePerCall()
     {
@@ -40,7 +38,7 @@ public sealed class AnonymousEndpointTests
     public async Task HealthAndReflection_PastTheAddressBucket_AreResourceExhausted_WhileATokenCallerIsNot()
     {
         var tokens = new Tokens();
-        await using var server = await TestServer.StartAsync(databasePath: null, [.. tokens.ServerSettings, .. TinyBucket]);
+        await using var server = await TestServer.StartAsync(databasePath: null, [.. tokens.ServerSettings, .. RateLimitTests.TinyBucket]);
         var anonymous = Tokens.Channel(server, token: null);
         var health = new Health.HealthClient(anonymous);
 

@@ -1,6 +1,7 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using UserSystem.Contracts;
 using UserSystem.Testing;
 
@@ -101,16 +102,28 @@ public sealed class AuditTrailRetentionTests
         return history;
     }
 
+    // Read from this server's own meter: a /metrics scrape is process-wide (the OpenTelemetry
+    // listener sees the meters of every server the test process runs at the same time).
     private static async Task UntilFillAsync(TestServer server, Func<double, bool> reached)
     {
-        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        var factory = server.Services.GetRequiredService<IMeterFactory>();
+        double? fill = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, subscriber) =>
+            {
+                if (instrument.Name == "user_system.event_history.fill_ratio" && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    subscriber.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => fill = value);
+        listener.Start();
         while (true)
         {
-            var lines = (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).DefaultTimeout()).Split('\n');
-            // Any series: the meter listener is process-wide, so servers of other tests running
-            // at the same time can show up here too (with their own, far larger MaxCount).
-            var samples = lines.Where(line => line.StartsWith("user_system_event_history_fill_ratio{", StringComparison.Ordinal));
-            if (samples.Any(sample => reached(double.Parse(sample.Split(' ')[^1], CultureInfo.InvariantCulture))))
+            listener.RecordObservableInstruments();
+            if (fill is { } value && reached(value))
             {
                 return;
             }

@@ -12,7 +12,7 @@ namespace UserSystem.Server.Tests.Security;
 /// </summary>
 public sealed class RateLimitTests
 {
-    private static readonly string[] TinyBucket = ["RateLimit:BurstLimit=2", "RateLimit:TokensPerPeriod=1", "RateLimit:ReplenishmentPeriodSeconds=3600"];
+    internal static readonly string[] TinyBucket = ["RateLimit:BurstLimit=2", "RateLimit:TokensPerPeriod=1", "RateLimit:ReplenishmentPeriodSeconds=3600"];
 
     [Fact]
     public async Task BurstOverTheLimit_IsResourceExhaustedWithRetryInfo_WhileAnotherCallerIsUnaffected()
