@@ -53,6 +53,20 @@ public sealed class AnonymousEndpointTests
     }
 
     [Fact]
+    public async Task HealthWatchesPastTheStreamCap_AreResourceExhausted_ForOneAddress()
+    {
+        var tokens = new Tokens();
+        await using var server = await TestServer.StartAsync(databasePath: null, [.. tokens.ServerSettings, "RateLimit:MaxConcurrentStreams=1"]);
+        var health = new Health.HealthClient(Tokens.Channel(server, token: null));
+
+        using var open = health.Watch(new HealthCheckRequest());
+        Assert.True(await open.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+        using var second = health.Watch(new HealthCheckRequest());
+
+        await RpcAssert.FailsWithAsync(StatusCode.ResourceExhausted, () => second.ResponseStream.MoveNext(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ReflectionInProduction_IsUnimplemented_UnlessConfigured()
     {
         var tokens = new Tokens();
