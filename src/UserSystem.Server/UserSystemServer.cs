@@ -21,6 +21,7 @@ public static class UserSystemServer
         builder.AddServerHosting();
         builder.AddUserObservability();
         builder.Services
+            .AddUserForwardedHeaders(builder.Configuration)
             .AddUserSecurity(builder.Configuration)
             .AddUserTokenCache()
             .AddUserRateLimiting(builder.Configuration)
@@ -33,11 +34,14 @@ public static class UserSystemServer
         configure?.Invoke(builder);
         var app = builder.Build();
         ValidateOptions(app);
-        // Request context first, so every answer (a refusal included) has its headers and log scope;
+        // Forwarded headers first, so everything after sees the client's address (known proxies only).
+        // Then the request context, so every answer (a refusal included) has its headers and log scope;
         // then web: CORS must answer preflights before authorization refuses them (no token).
+        app.UseUserForwardedHeaders();
         app.UseRequestContext();
         app.UseUserWeb();
         app.UseUserSecurity();
+        app.UseCallerLimits();
         app.UseRestRequestCheck();
         app.MapUserGrpc();
         app.MapUserHealth();

@@ -69,6 +69,36 @@ public sealed class OutputNeutralisationTests : ServerTest, IDisposable
         Assert.Equal(names, rows);
     }
 
+    [Fact]
+    public async Task ExportCsv_FormulaHobbyBesideAnother_IsNeutralizedOnItsOwn_InAnOwnerOnlyFile()
+    {
+        await Server.Client.CreateUserAsync(new Contracts.CreateUserRequest { Name = "Mallory", Email = Users.UniqueEmail(), Age = 30, Hobbies = { "chess", "=1+1" } });
+
+        var exported = _files.File("export.csv");
+        var export = await RunAsync("export", exported);
+
+        Assert.Equal(ExitCodes.Success, export.ExitCode);
+        var text = await File.ReadAllTextAsync(exported);
+        Assert.Contains("chess;", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(";=", text, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(exported));
+        }
+
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(exported)!, "*.partial"));
+
+        // Each hobby's guard is removed on import: the export reads back as the same hobbies.
+        var hobbies = new List<string>();
+        await foreach (var (row, problem) in Files.UserFileReader.ReadAsync(new StreamReader(exported), Files.UserFileFormat.Csv))
+        {
+            Assert.Null(problem);
+            hobbies.AddRange(row!.Hobbies);
+        }
+
+        Assert.Equal(["chess", "=1+1"], hobbies);
+    }
+
     public void Dispose() => _files.Dispose();
 
     private async Task SetStoredNameAsync(int id, string name)

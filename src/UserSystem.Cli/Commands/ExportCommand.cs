@@ -23,10 +23,11 @@ internal static class ExportCommand
             var started = Stopwatch.GetTimestamp();
             var count = 0;
             // A partial file must not look like a finished export: write next to it, move into place at the end.
-            var temporary = path is null ? null : path + ".partial";
+            // Its name is not guessable and it must not exist yet, so a planted file or symlink is never followed.
+            var temporary = path is null ? null : $"{path}.{Guid.NewGuid():N}.partial";
             try
             {
-                await using (var writer = temporary is null ? null : new StreamWriter(temporary))
+                await using (var writer = temporary is null ? null : new StreamWriter(temporary, PrivateNewFile()))
                 {
                     var output = new UserFileWriter(writer ?? session.Host.Out, fileFormat);
                     await output.WriteHeaderAsync();
@@ -56,5 +57,17 @@ internal static class ExportCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // Owner read and write only (0600): an export holds every user's email.
+    private static FileStreamOptions PrivateNewFile()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
     }
 }

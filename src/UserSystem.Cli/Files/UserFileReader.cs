@@ -68,7 +68,7 @@ public static class UserFileReader
             }
 
             yield return Checked(FromFields(
-                line, CsvFormula.Restore(fields[name]), CsvFormula.Restore(fields[email]), age >= 0 ? fields[age] : null, hobbies >= 0 ? CsvFormula.Restore(fields[hobbies]) : null));
+                line, CsvFormula.Restore(fields[name]), CsvFormula.Restore(fields[email]), age >= 0 ? fields[age] : null, hobbies >= 0 ? fields[hobbies] : null));
         }
     }
 
@@ -119,7 +119,8 @@ public static class UserFileReader
             return (null, new RowProblem(line, $"age: '{age}' is not a whole number", email.Trim()));
         }
 
-        var hobbyList = (hobbies ?? string.Empty).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // Export neutralizes each hobby (CsvFormula), so each is restored on its own.
+        var hobbyList = (hobbies ?? string.Empty).Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(CsvFormula.Restore).ToArray();
         return (new UserRow(line, name.Trim(), email.Trim(), ageValue, hobbyList), null);
     }
 

@@ -37,7 +37,8 @@ public sealed class UserFileWriter(TextWriter writer, UserFileFormat format)
             CsvFormula.Neutralize(user.Name),
             CsvFormula.Neutralize(user.Email),
             user.Age.ToString(CultureInfo.InvariantCulture),
-            CsvFormula.Neutralize(string.Join(';', user.Hobbies)),
+            // Each hobby on its own: a spreadsheet whose list separator is ';' splits the cell there.
+            string.Join(';', user.Hobbies.Select(CsvFormula.Neutralize)),
             user.Status.ToString().ToUpperInvariant(),
             user.CreateTime?.ToDateTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,
             user.UpdateTime?.ToDateTime().ToString("O", CultureInfo.InvariantCulture) ?? string.Empty,

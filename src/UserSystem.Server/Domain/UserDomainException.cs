@@ -77,3 +77,10 @@ public sealed class EventHistoryBehindException(long afterSequence, long newest)
     /// <summary>The newest event the database holds.</summary>
     public long Newest { get; } = newest;
 }
+
+/// <summary>A user changed themselves more often than <c>RateLimit:SelfChangesPerPeriod</c> allows in its period.</summary>
+public sealed class SelfChangeLimitException(int id, int perPeriod, TimeSpan period) : UserDomainException(
+    $"User {id} was changed by its owner {perPeriod} times within {period.TotalSeconds:0} s (RateLimit:SelfChangesPerPeriod, RateLimit:SelfChangePeriodSeconds); try again later or ask an admin")
+{
+    public int Id { get; } = id;
+}

@@ -43,6 +43,7 @@ public static class HostingExtensions
             // The Server validators have passed, so the address parses and the TLS files load.
             var address = IPAddress.Parse(options.BindAddress);
             var tls = ServerTls.Load(options.Tls);
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConcurrentConnections;
             var linger = TimeSpan.FromSeconds(options.CloseLingerSeconds);
             kestrel.Listen(address, options.GrpcPort, listen =>
             {

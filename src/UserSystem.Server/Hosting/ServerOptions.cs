@@ -46,8 +46,25 @@ public sealed class ServerOptions
     /// </summary>
     public bool BehindTlsProxy { get; set; }
 
+    /// <summary>
+    /// Serves gRPC reflection (the list of services and their schemas, to anyone: it needs no
+    /// token). Unset: on, except in the Production environment, where it must be asked for.
+    /// </summary>
+    public bool? Reflection { get; set; }
+
+    /// <summary>The most connections Kestrel holds open at once on each endpoint (gRPC, HTTP); more are closed at once. Unset: no cap.</summary>
+    [Range(1, 10_000_000)]
+    public long? MaxConcurrentConnections { get; set; }
+
     /// <summary>TLS and mutual TLS for both endpoints; off (h2c and plain HTTP) unless a certificate is set.</summary>
     public TlsOptions Tls { get; set; } = new();
+}
+
+public static class ServerOptionsExtensions
+{
+    /// <summary>Whether reflection is served: as configured, else everywhere but in Production.</summary>
+    public static bool ServesReflection(this ServerOptions options, IHostEnvironment environment) =>
+        options.Reflection ?? !environment.IsProduction();
 }
 
 /// <summary>The <c>Server</c> section's annotations, checked by generated code.</summary>

@@ -19,6 +19,7 @@ public sealed class UserSystemMetrics
     private readonly Counter<long> _rateLimited;
     private volatile IReadOnlyList<KeyValuePair<string, HealthStatus>> _health = [];
     private double _feedLagSeconds;
+    private double _eventHistoryFill;
 
     public UserSystemMetrics(IMeterFactory meterFactory)
     {
@@ -39,6 +40,11 @@ public sealed class UserSystemMetrics
             () => Volatile.Read(ref _feedLagSeconds),
             unit: "s",
             description: "How long the change feed has been behind the newest committed event: 0 when it has delivered everything.");
+        meter.CreateObservableGauge(
+            "user_system.event_history.fill_ratio",
+            () => Volatile.Read(ref _eventHistoryFill),
+            unit: "1",
+            description: "Events kept as a share of Storage:Events:MaxCount: at 1, count pruning starts deleting the oldest (older than the age floor).");
     }
 
     public void CallStarted(string method) => _activeCalls.Add(1, MethodTags(method));
@@ -62,6 +68,9 @@ public sealed class UserSystemMetrics
         _health = [.. report.Entries.Select(entry => KeyValuePair.Create(entry.Key, entry.Value.Status))];
 
     public void FeedLag(TimeSpan lag) => Volatile.Write(ref _feedLagSeconds, lag.TotalSeconds);
+
+    /// <summary>The events count pruning applies to, as a share of <c>Storage:Events:MaxCount</c>.</summary>
+    public void EventHistoryFill(double share) => Volatile.Write(ref _eventHistoryFill, share);
 
     /// <summary>
     /// <paramref name="limit"/> says which limit refused the call (<c>rate</c> or <c>concurrent_streams</c>).

@@ -24,6 +24,7 @@ public static class DomainErrorMapper
         EventHistoryPrunedException => Plain(Code.OutOfRange, exception.Message),
         EventHistoryBehindException => Plain(Code.DataLoss, exception.Message),
         StorageUnavailableException => Plain(Code.Unavailable, exception.Message),
+        SelfChangeLimitException => Plain(Code.ResourceExhausted, exception.Message),
         // Every subtype has its arm above; a new one must get its own, not a silent default.
         _ => throw new UnreachableException($"{exception.GetType().Name} has no status code in DomainErrorMapper."),
     };

@@ -20,7 +20,7 @@ public static class GrpcExtensions
         {
             // Outermost first. Ahead of all of these, in ASP.NET Core middleware: the request
             // context (request id, version header, log scope), then authentication, [Authorize] and
-            // the caller limits (Security/CallerLimits: a refused call is never read or parsed).
+            // the caller limits (Security/CallerLimitsMiddleware: a refused call is never read or parsed).
             // The observer sees every final status of a call let in and writes the call's log line,
             // audit line and metrics; error mapping turns domain errors and crashes into statuses; stream lifetime sits
             // innermost so its statuses pass through unchanged. The batch cap is enforced where
@@ -48,7 +48,12 @@ public static class GrpcExtensions
     public static IEndpointRouteBuilder MapUserGrpc(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<UserGrpcService>().PreferStrictParsing();
-        endpoints.MapGrpcReflectionService();
+        var server = endpoints.ServiceProvider.GetRequiredService<IOptions<ServerOptions>>().Value;
+        if (server.ServesReflection(endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>()))
+        {
+            endpoints.MapGrpcReflectionService();
+        }
+
         return endpoints;
     }
 }

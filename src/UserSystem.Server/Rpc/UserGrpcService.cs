@@ -17,7 +17,7 @@ namespace UserSystem.Server.Rpc;
 /// Every method needs an authenticated caller (class attribute); each names its policy.
 /// </summary>
 [Authorize]
-public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
+public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChangeLimiter selfChanges, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
 {
     /// <summary>WatchUsers response header: the event id the stream starts after.</summary>
     public const string WatchStartHeader = "watch-start-event-id";
@@ -53,9 +53,13 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
             throw InvalidInputException.ForField("id", "must be a positive number");
         }
 
-        // The cache holds data only: the owner check and the status check run on every call.
-        var user = await cache.FindAsync(request.Id, context.CancellationToken);
+        // The cache holds data only: the owner check and the status check run on every call. A
+        // caller bound by email is checked against the store: whoever could write the shared
+        // cache (Redis) could otherwise put their own address on someone else's user.
         var caller = context.GetCaller();
+        var user = caller.IsAdmin || caller.UserId is not null
+            ? await cache.FindAsync(request.Id, context.CancellationToken)
+            : await store.FindAsync(request.Id, context.CancellationToken);
         caller.EnsureSelfOrAdmin(request.Id, user?.Email);
         if (user is null)
         {
@@ -196,6 +200,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, IOptions<
         var caller = context.GetCaller();
         caller.EnsureSelfOrAdmin(request.User.Id, current?.Email);
         caller.EnsureMayChangeSelf(current, changes);
+        selfChanges.EnsureMayChange(caller, request.User.Id);
         // The self-service checks held for the user as read: a non-admin's write is bound to that
         // version, so a suspension committed in between makes it ABORTED instead of landing.
         var expectedVersion = Etags.ExpectedVersion(request.User.Etag) ?? (caller.IsAdmin ? null : current?.Version);

@@ -9,20 +9,14 @@ namespace UserSystem.Server.Security;
 /// ASP.NET Core does (401 becomes UNAUTHENTICATED, 403 PERMISSION_DENIED at the gRPC client).
 /// Refusals count against the peer address's <see cref="AuthRefusalLimiter"/> bucket: past it,
 /// the peer gets RESOURCE_EXHAUSTED (REST: 429) with a retry-after, and no log line per call.
-/// A call let in passes the caller's own limits (<see cref="CallerLimits"/>) on its way to the endpoint.
+/// A call let in goes on to the next middleware, the caller's own limits (<see cref="CallerLimitsMiddleware"/>).
 /// </summary>
-internal sealed class AuditingAuthorizationResultHandler(ILogger<AuditingAuthorizationResultHandler> logger, AuthRefusalLimiter refusals, CallerLimits callerLimits) : IAuthorizationMiddlewareResultHandler
+internal sealed class AuditingAuthorizationResultHandler(ILogger<AuditingAuthorizationResultHandler> logger, AuthRefusalLimiter refusals) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Succeeded)
-        {
-            // Let in: the caller's own limits come next, still before the request is read.
-            return callerLimits.PassAsync(next, context);
-        }
-
         if (authorizeResult.Challenged || authorizeResult.Forbidden)
         {
             if (!refusals.TryRefuse(context, out var lease))

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace UserSystem.Server.Security;
 
 /// <summary>
-/// A token bucket per peer address for calls that authentication or authorization refuses
+/// A token bucket per peer address (<see cref="PeerAddress"/>) for calls that authentication or authorization refuses
 /// (401/403, UNAUTHENTICATED/PERMISSION_DENIED). Within the bucket each refusal is audited with
 /// one log line; past it the peer's further refusals are answered RESOURCE_EXHAUSTED and not logged
 /// one by one, so a token-guessing client can neither flood the log nor probe at full speed.
@@ -31,7 +31,7 @@ public sealed class AuthRefusalLimiter : IDisposable
     public bool TryRefuse(HttpContext context, out RateLimitLease lease)
     {
         ArgumentNullException.ThrowIfNull(context);
-        lease = _refusals.AttemptAcquire("ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
+        lease = _refusals.AttemptAcquire(PeerAddress.KeyOf(context));
         if (lease.IsAcquired)
         {
             return true;

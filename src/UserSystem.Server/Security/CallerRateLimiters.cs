@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace UserSystem.Server.Security;
@@ -28,11 +29,21 @@ public sealed class CallerRateLimiters : IDisposable
 
     public int MaxConcurrentStreams { get; }
 
-    /// <summary>The token's subject, else the peer's IP address (port excluded: one host, one bucket).</summary>
+    /// <summary>
+    /// The token's subject, else the peer's address (<see cref="PeerAddress"/>: port excluded, IPv6
+    /// by /64). An endpoint that needs no authorization (health, reflection) is keyed by the address
+    /// alone, in buckets of its own: whoever calls it, a busy caller never starves the probes, and
+    /// one address cannot flood them.
+    /// </summary>
     public static string PartitionOf(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
+        {
+            return "anon:" + PeerAddress.KeyOf(context);
+        }
+
         var subject = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(CallerClaims.Subject)?.Value : null;
-        return subject is not null ? "sub:" + subject : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return subject is not null ? "sub:" + subject : "ip:" + PeerAddress.KeyOf(context);
     }
 
     public void Dispose()

@@ -11,8 +11,9 @@ namespace UserSystem.Server.Security;
 /// timer does what that limiter's heartbeat does: it replenishes every token bucket (created with
 /// <c>AutoReplenishment = false</c>, so no timer per bucket) and drops limiters idle for
 /// <see cref="IdleLimit"/>. An idle limiter is full (a token bucket) or unused (a concurrency limit),
-/// so dropping it changes nothing; a call that fetched one just as it was dropped is counted on it
-/// alone, which can let a caller one permit past its limit once.
+/// so dropping it changes nothing. A call may fetch a limiter just as the sweep drops it: if it
+/// acquires before the disposal, it is counted on that limiter alone (a caller may get one permit
+/// past its limit, once); if after, the disposed limiter throws, and the call takes the new one.
 /// </summary>
 public sealed class KeyedLimiters<TLimiter> : IDisposable where TLimiter : RateLimiter
 {
@@ -21,19 +22,43 @@ public sealed class KeyedLimiters<TLimiter> : IDisposable where TLimiter : RateL
 
     private readonly ConcurrentDictionary<string, TLimiter> _limiters = new(StringComparer.Ordinal);
     private readonly Func<string, TLimiter> _create;
+    private readonly TimeSpan _idleLimit;
     private readonly Timer _ticks;
+    private volatile bool _disposed;
 
     public KeyedLimiters(Func<string, TLimiter> create)
+        : this(create, IdleLimit)
+    {
+    }
+
+    /// <summary>With another idle limit (tests sweep with zero to race the sweep against acquires).</summary>
+    internal KeyedLimiters(Func<string, TLimiter> create, TimeSpan idleLimit)
     {
         _create = create;
+        _idleLimit = idleLimit;
         _ticks = new Timer(_ => Tick(), null, TickPeriod, TickPeriod);
     }
 
     public int Count => _limiters.Count;
 
-    public RateLimitLease AttemptAcquire(string key) => _limiters.GetOrAdd(key, _create).AttemptAcquire();
+    public RateLimitLease AttemptAcquire(string key)
+    {
+        while (true)
+        {
+            var limiter = _limiters.GetOrAdd(key, _create);
+            try
+            {
+                return limiter.AttemptAcquire();
+            }
+            catch (ObjectDisposedException) when (!_disposed)
+            {
+                // Swept between the lookup and the acquire: it is out of the dictionary, so the next lookup adds a new one.
+            }
+        }
+    }
 
-    private void Tick()
+    /// <summary>Replenishes the token buckets and drops idle limiters; the timer runs it every 100 ms.</summary>
+    internal void Tick()
     {
         foreach (var (key, limiter) in _limiters)
         {
@@ -42,7 +67,7 @@ public sealed class KeyedLimiters<TLimiter> : IDisposable where TLimiter : RateL
                 bucket.TryReplenish();
             }
 
-            if (limiter.IdleDuration > IdleLimit && _limiters.TryRemove(new KeyValuePair<string, TLimiter>(key, limiter)))
+            if (limiter.IdleDuration > _idleLimit && _limiters.TryRemove(new KeyValuePair<string, TLimiter>(key, limiter)))
             {
                 limiter.Dispose();
             }
@@ -51,6 +76,7 @@ public sealed class KeyedLimiters<TLimiter> : IDisposable where TLimiter : RateL
 
     public void Dispose()
     {
+        _disposed = true;
         _ticks.Dispose();
         foreach (var limiter in _limiters.Values)
         {

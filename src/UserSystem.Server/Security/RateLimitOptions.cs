@@ -30,6 +30,16 @@ public sealed class RateLimitOptions
     /// <summary>Refused calls a peer address may make at once; past it they are answered RESOURCE_EXHAUSTED and not logged one by one.</summary>
     [Range(1, 1_000_000)]
     public int RefusalBurstLimit { get; set; } = 20;
+
+    /// <summary>
+    /// Changes a non-admin may make to their own user per <see cref="SelfChangePeriodSeconds"/>
+    /// (each is an event the history keeps; see Storage:Events).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int SelfChangesPerPeriod { get; set; } = 60;
+
+    [Range(1, 7 * 86_400)]
+    public int SelfChangePeriodSeconds { get; set; } = 3600;
 }
 
 /// <summary>The <c>RateLimit</c> section's annotations, checked by generated code.</summary>

@@ -7,7 +7,7 @@ namespace UserSystem.Server.Security;
 /// <summary>
 /// Checks a token passes after its signature, issuer, audience and expiry have been validated:
 /// its lifetime is at most <see cref="JwtAuthOptions.MaxTokenLifetimeMinutes"/> (a stolen
-/// long-lived token stays useful too long), and its user-id claim, when present, is a valid id
+/// long-lived token stays useful too long), it names its subject (<c>sub</c>), and its user-id claim, when present, is a valid id
 /// (a malformed one refuses the call instead of silently falling back to the email). A custom
 /// <see cref="JwtAuthOptions.UserIdClaim"/> is copied to <c>uid</c>, the one name the rest reads.
 /// </summary>
@@ -23,6 +23,13 @@ internal static class TokenRules
 
         if (context.Principal?.Identity is not ClaimsIdentity identity)
         {
+            return Task.CompletedTask;
+        }
+
+        // Without a subject the caller would be recorded as "local-admin", the open mode's identity.
+        if (string.IsNullOrEmpty(identity.FindFirst(CallerClaims.Subject)?.Value))
+        {
+            context.Fail($"The token has no {CallerClaims.Subject} claim.");
             return Task.CompletedTask;
         }
 

@@ -20,9 +20,18 @@ internal static class EventPruning
     public sealed record Statements(string Watermark, string Bounds);
 
     private const string OldestSql =
-        "SELECT sequence, occurred_at FROM user_events WHERE sequence > @after AND sequence <= @newest ORDER BY sequence LIMIT @limit;";
+        "SELECT sequence, occurred_at, kind FROM user_events WHERE sequence > @after AND sequence <= @newest ORDER BY sequence LIMIT @limit;";
 
-    private const string DeleteSql = "DELETE FROM user_events WHERE sequence > @after AND sequence <= @through;";
+    // Below the watermark only protected events are left, kept for their own period.
+    private const string KeptBelowSql =
+        "SELECT sequence, occurred_at FROM user_events WHERE sequence <= @after ORDER BY sequence LIMIT @limit;";
+
+    private const string DeleteKeptSql = "DELETE FROM user_events WHERE sequence <= @through;";
+
+    private const string DeleteSql =
+        $"DELETE FROM user_events WHERE sequence > @after AND sequence <= @through AND (sequence <= @protectedThrough OR kind NOT IN ({ProtectedKindsSql}));";
+
+    private const string ProtectedKindsSql = "'created', 'status_changed', 'deleted'";
 
     private const string RecordSql = "UPDATE event_history SET pruned_through = @through;";
 
@@ -71,7 +80,8 @@ internal static class EventPruning
             countCutoff = reader.IsDBNull(1) ? null : reader.GetInt64(1);
         }
 
-        var oldest = new List<(long, DateTimeOffset)>(retention.ChunkSize);
+        var deleted = await DeleteExpiredKeptAsync(connection, rows, prunedThrough, retention, cancellationToken);
+        var oldest = new List<(long Sequence, DateTimeOffset Time, string Kind)>(retention.ChunkSize);
         await using (var command = connection.CreateCommand(OldestSql))
         {
             command.AddParameter("@after", prunedThrough);
@@ -80,21 +90,32 @@ internal static class EventPruning
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                oldest.Add((reader.GetInt64(0), rows.ReadTime(reader, 1)));
+                oldest.Add((reader.GetInt64(0), rows.ReadTime(reader, 1), reader.GetString(2)));
             }
         }
 
-        if (Through(oldest, newest, countCutoff, retention) is not { } through)
+        if (Through(oldest.Select(row => (row.Sequence, row.Time)), newest, countCutoff, retention) is not { } through)
         {
-            return 0;
+            return deleted;
         }
 
-        long deleted;
+        // Protected events up to the first one still in its period go too; the rest stay below the watermark.
+        var protectedThrough = through;
+        foreach (var (sequence, time, kind) in oldest)
+        {
+            if (sequence <= through && EventRetention.IsProtected(kind) && retention.ProtectedOlderThan is { } keptFrom && time >= keptFrom)
+            {
+                protectedThrough = sequence - 1;
+                break;
+            }
+        }
+
         await using (var delete = connection.CreateCommand(DeleteSql))
         {
             delete.AddParameter("@after", prunedThrough);
             delete.AddParameter("@through", through);
-            deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+            delete.AddParameter("@protectedThrough", protectedThrough);
+            deleted += await delete.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var record = connection.CreateCommand(RecordSql);
@@ -103,11 +124,43 @@ internal static class EventPruning
         return deleted;
     }
 
+    // The protected events kept below the watermark whose own period has ended, oldest first.
+    private static async Task<long> DeleteExpiredKeptAsync(
+        DbConnection connection, UserRowReader rows, long prunedThrough, EventRetention retention, CancellationToken cancellationToken)
+    {
+        if (retention.ProtectedOlderThan is not { } keptFrom || prunedThrough == 0)
+        {
+            return 0;
+        }
+
+        long? through = null;
+        await using (var command = connection.CreateCommand(KeptBelowSql))
+        {
+            command.AddParameter("@after", prunedThrough);
+            command.AddParameter("@limit", retention.ChunkSize);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken) && rows.ReadTime(reader, 1) < keptFrom)
+            {
+                through = reader.GetInt64(0);
+            }
+        }
+
+        if (through is null)
+        {
+            return 0;
+        }
+
+        await using var delete = connection.CreateCommand(DeleteKeptSql);
+        delete.AddParameter("@through", through.Value);
+        return await delete.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>
     /// The last sequence of the leading run of <paramref name="oldest"/> (events above the
     /// current watermark, ascending) that <paramref name="retention"/> no longer covers, or null
     /// when the oldest of them is still kept. Stops at the first kept event, so the history stays
-    /// one unbroken range, and never reaches <paramref name="newest"/>. Events up to
+    /// one unbroken range (but for protected events, kept below the watermark for their own
+    /// period), and never reaches <paramref name="newest"/>. Events up to
     /// <paramref name="countCutoff"/> are beyond the newest <see cref="EventRetention.KeepNewest"/> (null: none are).
     /// </summary>
     public static long? Through(IEnumerable<(long Sequence, DateTimeOffset Time)> oldest, long newest, long? countCutoff, EventRetention retention)
@@ -115,7 +168,8 @@ internal static class EventPruning
         long? through = null;
         foreach (var (sequence, time) in oldest)
         {
-            var expired = (retention.OlderThan is { } olderThan && time < olderThan) || (countCutoff is { } cutoff && sequence <= cutoff);
+            var expired = (retention.OlderThan is { } olderThan && time < olderThan)
+                || (countCutoff is { } cutoff && sequence <= cutoff && (retention.CountOlderThan is not { } floor || time < floor));
             if (sequence >= newest || !expired)
             {
                 break;

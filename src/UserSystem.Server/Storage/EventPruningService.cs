@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Options;
+using UserSystem.Server.Observability;
 
 namespace UserSystem.Server.Storage;
 
 /// <summary>
 /// Keeps the event history bounded (<see cref="EventHistoryOptions"/>): every
-/// <c>PruneIntervalSeconds</c> it deletes the events the retention no longer covers. A failed
+/// <c>PruneIntervalSeconds</c> it deletes the events the retention no longer covers, then reports
+/// how full the history is against <c>MaxCount</c> (<c>user_system.event_history.fill_ratio</c>). A failed
 /// round is logged and tried again at the next one; several instances on one database may prune
 /// at once (each deletion is its own small transaction).
 /// </summary>
 internal sealed partial class EventPruningService(
-    IUserStore store, IOptions<EventHistoryOptions> options, TimeProvider time, ILogger<EventPruningService> logger) : BackgroundService
+    IUserStore store, IOptions<EventHistoryOptions> options, UserSystemMetrics metrics, TimeProvider time, ILogger<EventPruningService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +43,12 @@ internal sealed partial class EventPruningService(
             if (deleted > 0)
             {
                 LogPruned(deleted, settings.MaxAgeDays, settings.MaxCount);
+            }
+
+            // The operator's warning before count pruning starts (an alert on this gauge).
+            if (settings.MaxCount > 0)
+            {
+                metrics.EventHistoryFill((double)await store.CountPrunableEventsAsync(stoppingToken) / settings.MaxCount);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

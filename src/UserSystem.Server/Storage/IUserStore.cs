@@ -80,6 +80,9 @@ public interface IUserStore
     /// </summary>
     Task<long> PruneEventsAsync(EventRetention retention, CancellationToken cancellationToken);
 
+    /// <summary>How many events count pruning applies to (those above the pruning watermark).</summary>
+    Task<long> CountPrunableEventsAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Returns once an event above <paramref name="afterSequence"/> may exist (from this or, on a
     /// shared database, any other instance), or after <paramref name="maxWait"/>. A hint only:

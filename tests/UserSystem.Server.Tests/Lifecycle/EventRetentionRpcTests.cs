@@ -6,7 +6,8 @@ namespace UserSystem.Server.Tests.Lifecycle;
 
 /// <summary>
 /// The pruning service in a running server (Storage:Events): the history is cut to the newest
-/// events, and a watcher resuming before them is told to resynchronize; each engine derives.
+/// events (updates only: creates are kept for their own period), and a watcher resuming before
+/// them is told to resynchronize; each engine derives.
 /// </summary>
 public abstract class EventRetentionRpcTests : ServerTestBase
 {
@@ -16,7 +17,7 @@ public abstract class EventRetentionRpcTests : ServerTestBase
 
     public override async Task InitializeAsync()
     {
-        _settings = [.. await StorageSettingsAsync(), "Storage:Events:MaxCount=2", "Storage:Events:PruneIntervalSeconds=1"];
+        _settings = [.. await StorageSettingsAsync(), "Storage:Events:MaxCount=2", "Storage:Events:PruneIntervalSeconds=1", "Storage:Events:MinAgeHoursBeforeCountPruning=0"];
         await base.InitializeAsync();
     }
 
@@ -35,7 +36,11 @@ public abstract class EventRetentionRpcTests : ServerTestBase
 
         for (var i = 0; i < 4; i++)
         {
-            await Client.CreateUserAsync(Users.NewRequest($"Later {i}")).ResponseAsync.DefaultTimeout();
+            await Client.UpdateUserAsync(new UpdateUserRequest
+            {
+                User = new Contracts.User { Id = first.Id, Name = $"Later {i}" },
+                UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "name" } },
+            }).ResponseAsync.DefaultTimeout();
         }
 
         // The service prunes every second; wait until it has cut the history after the first event.
@@ -44,21 +49,22 @@ public abstract class EventRetentionRpcTests : ServerTestBase
         Assert.Equal(StatusCode.OutOfRange, refused.StatusCode);
         Assert.Contains("ListUsers", refused.Status.Detail, StringComparison.Ordinal);
 
-        // A prune may have run between two of the creates (keeping "Later 1", "Later 2"); the
-        // next one cuts the history to the newest two, which a replay from zero then returns.
-        var names = await KeptHistoryStartingWithAsync("Later 2").DefaultTimeout();
+        // A prune may have run between two of the updates (keeping "Later 1", "Later 2"); the
+        // next one cuts the updates to the newest two, which a replay from zero returns after the
+        // create, kept below the cut for its own period.
+        var names = await KeptHistoryAsync(secondName: "Later 2").DefaultTimeout();
 
-        Assert.Equal(["Later 2", "Later 3"], names);
+        Assert.Equal(["First", "Later 2", "Later 3"], names);
         Assert.NotNull(await Client.GetUserAsync(new GetUserRequest { Id = first.Id }).ResponseAsync.DefaultTimeout());
     }
 
-    /// <summary>Replays the first two kept events from zero until the first is <paramref name="name"/>.</summary>
-    private async Task<List<string>> KeptHistoryStartingWithAsync(string name)
+    /// <summary>Replays the first three kept events from zero until the second is <paramref name="secondName"/>.</summary>
+    private async Task<List<string>> KeptHistoryAsync(string secondName)
     {
         while (true)
         {
-            var names = await ReplayFromZeroAsync(count: 2);
-            if (names[0] == name)
+            var names = await ReplayFromZeroAsync(count: 3);
+            if (names[1] == secondName)
             {
                 return names;
             }

@@ -55,7 +55,7 @@ public sealed partial class DashboardQueriesTests
             }
 
             var rules = await prometheus.RulesAsync();
-            Assert.Equal(6, rules.Count);
+            Assert.Equal(7, rules.Count);
             Assert.All(rules, rule => Assert.True((string?)rule["health"] is "ok" or "unknown", rule.ToJsonString()));
         }
         finally

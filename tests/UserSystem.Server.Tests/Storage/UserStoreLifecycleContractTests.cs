@@ -184,6 +184,20 @@ public abstract partial class UserStoreContractTests
     }
 
     [Fact]
+    public async Task Delete_BlanksTheActorOfTheUsersOwnUpdates_AndKeepsTheAdmins()
+    {
+        var erased = await Store.CreateAsync(NewUser("Erin"), Ada, null, None);
+        await Store.UpdateAsync(erased.Id, new UserChanges(Name: "Erin B"), null, new ChangeContext("erin-subject", "req-self"), None);
+        await Store.UpdateAsync(erased.Id, new UserChanges(Age: 45), null, new ChangeContext("ada", "req-admin"), None);
+        await Store.UpdateAsync(erased.Id, new UserChanges(Age: 46), null, new ChangeContext("root", "req-root"), None);
+        await Store.DeleteAsync(erased.Id, null, new ChangeContext("root", "req-delete"), None);
+
+        var ofErased = (await Store.ReadEventsAsync(0, 100, None)).Where(e => e.UserId == erased.Id).ToArray();
+
+        Assert.Equal([("ada", "req-1"), (null, "req-self"), ("ada", "req-admin"), ("root", "req-root"), ("root", "req-delete")], ofErased.Select(e => (e.Actor, e.RequestId)));
+    }
+
+    [Fact]
     public async Task Delete_ErasesPersonalDataFromEveryEventOfTheUser_KeepingTheAuditFields()
     {
         var erased = await Store.CreateAsync(NewUser("Erin"), Ada, null, None);

@@ -147,6 +147,14 @@ internal sealed class InMemoryUserStore(TimeProvider time) : IUserStore
     // The service's logic never prunes; the engines' contract tests cover pruning.
     public Task<long> PruneEventsAsync(EventRetention retention, CancellationToken cancellationToken) => Task.FromResult(0L);
 
+    public Task<long> CountPrunableEventsAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult((long)_events.Count);
+        }
+    }
+
     public Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -15,6 +15,7 @@ public sealed class DomainErrorMapperTests
         { new UserSuspendedException(3), StatusCode.PermissionDenied },
         { new DuplicateEmailException(), StatusCode.AlreadyExists },
         { new StaleEtagException(3), StatusCode.Aborted },
+        { new SelfChangeLimitException(3, 60, TimeSpan.FromHours(1)), StatusCode.ResourceExhausted },
         { InvalidInputException.ForField("age", "must be between 0 and 150"), StatusCode.InvalidArgument },
         { new StorageUnavailableException("PostgreSQL database 'users'"), StatusCode.Unavailable },
         { new EventHistoryBehindException(9, 7), StatusCode.DataLoss },

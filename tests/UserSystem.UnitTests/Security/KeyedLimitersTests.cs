@@ -58,4 +58,45 @@ public sealed class KeyedLimitersTests
 
         Assert.True(limiters.AttemptAcquire("sub:a").IsAcquired);
     }
+
+    [Fact]
+    public async Task AcquireRacingTheIdleSweep_HundredThousandTimes_NeverThrows()
+    {
+        // Idle limit zero: every limiter not in use is swept, so each tick drops the one being acquired.
+        using var limiters = new KeyedLimiters<ConcurrencyLimiter>(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 0 }), TimeSpan.Zero);
+        using var done = new CancellationTokenSource();
+        var sweeps = 0;
+        var sweeper = Task.Run(() =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                limiters.Tick();
+                sweeps++;
+            }
+        });
+
+        var acquired = await Task.Run(() =>
+        {
+            var count = 0;
+            try
+            {
+                for (var i = 0; i < 100_000; i++)
+                {
+                    using var lease = limiters.AttemptAcquire("sub:a");
+                    count += lease.IsAcquired ? 1 : 0;
+                }
+            }
+            finally
+            {
+                done.Cancel();
+            }
+
+            return count;
+        }).DefaultTimeout();
+        await sweeper.DefaultTimeout();
+
+        // One caller, one permit, released each time: every acquire gets it, swept or not.
+        Assert.Equal(100_000, acquired);
+        Assert.True(sweeps > 0);
+    }
 }

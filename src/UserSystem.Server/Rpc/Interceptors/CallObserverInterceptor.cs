@@ -19,7 +19,7 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
 {
     private const string ChatWithUsersMethod = "/user.UserService/ChatWithUsers";
 
-    // Health probes and reflection change nothing and would drown the audit trail.
+    // Health probes and reflection change nothing, are anonymous, and would drown the audit trail.
     private const string AuditedServicePrefix = "/user.";
 
     private readonly ILogger _calls = loggers.CreateLogger(CallLog.CallsCategory);
@@ -83,9 +83,11 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
             var elapsed = Stopwatch.GetElapsedTime(started);
             metrics.CallEnded(method, status, elapsed);
             var successfulRead = status == StatusCode.OK && CallLog.IsRead(method);
-            if (!successfulRead || sampling.KeepsSuccessfulRead())
+            var audited = method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal);
+            // Health and reflection are anonymous: a line per call would let anyone fill the log.
+            // Only a fault of the server's own is worth a line there.
+            if ((audited || IsServerFault(status)) && (!successfulRead || sampling.KeepsSuccessfulRead()))
             {
-                var audited = method.StartsWith(AuditedServicePrefix, StringComparison.Ordinal);
                 var successfulChange = audited && status == StatusCode.OK && !successfulRead;
                 if (!successfulChange)
                 {
@@ -99,6 +101,8 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
             }
         }
     }
+
+    private static bool IsServerFault(StatusCode status) => status is StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss;
 
     private sealed class CreatedUsersWriter<T>(IServerStreamWriter<T> inner, UserSystemMetrics metrics) : IServerStreamWriter<T>
     {

@@ -29,8 +29,10 @@ internal static partial class PostgresUserRows
 
     /// <summary>
     /// <see cref="WithEvents"/> for a delete that erases: the event carries no name, email, age or
-    /// hobbies, and the user's earlier events lose theirs. (The CTEs share one snapshot, so the
-    /// UPDATE cannot see the new event; that one is written blank instead.)
+    /// hobbies, and the user's earlier events lose theirs, as do their own updates their actor
+    /// (as on SQLite, SqliteUserRows.EraseUserEvents; the deleting admin is kept, since the new
+    /// event is not visible here). (The CTEs share one snapshot, so the UPDATE cannot see the new
+    /// event; that one is written blank instead.)
     /// </summary>
     public static string WithErasingDeleteEvent(string delete) => $$"""
         WITH changed AS (
@@ -40,8 +42,11 @@ internal static partial class PostgresUserRows
             SELECT {{PostgresEventIds.Of("row_number() OVER (ORDER BY id) - 1")}}, id, @kind, @actor, @request_id, @now, '', '', 0, '{}', status, created_at, updated_at, version
             FROM changed
         ), erased AS (
-            UPDATE user_events SET name = '', email = '', age = 0, hobbies = '{}'
-            WHERE user_id IN (SELECT id FROM changed)
+            UPDATE user_events AS e SET name = '', email = '', age = 0, hobbies = '{}',
+                actor = CASE WHEN e.kind = 'updated' AND e.actor IS DISTINCT FROM @actor AND e.actor NOT IN (
+                    SELECT admin.actor FROM user_events AS admin WHERE admin.user_id = e.user_id AND admin.kind <> 'updated' AND admin.actor IS NOT NULL)
+                    THEN NULL ELSE e.actor END
+            WHERE e.user_id IN (SELECT id FROM changed)
         )
         SELECT {{Columns}} FROM changed ORDER BY id;
         """;

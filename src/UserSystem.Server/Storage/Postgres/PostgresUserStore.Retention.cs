@@ -37,6 +37,13 @@ public sealed partial class PostgresUserStore
     public Task<long> PruneEventsAsync(EventRetention retention, CancellationToken cancellationToken) =>
         EventPruning.PruneAsync(retention, ct => PruneChunkAsync(retention, ct), cancellationToken);
 
+    // Ids are sparse: counted (the count limit's own bound query reads as many rows each round).
+    public async Task<long> CountPrunableEventsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _readSource.CreateCommand("SELECT count(*) FROM user_events WHERE sequence > (SELECT pruned_through FROM event_history);");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     private async Task<long> PruneChunkAsync(EventRetention retention, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -17,8 +17,19 @@ internal static class SqliteUserRows
         FROM users WHERE id BETWEEN $first AND $last ORDER BY id;
         """;
 
-    /// <summary>Erases a deleted user's personal data (name, email, age, hobbies) from all of their events.</summary>
-    public const string EraseUserEvents = "UPDATE user_events SET name = '', email = '', age = 0, hobbies = '[]' WHERE user_id = $id;";
+    /// <summary>
+    /// Erases a deleted user's personal data (name, email, age, hobbies) from all of their events,
+    /// and the actor of updates made by the user themselves. Only an admin creates, suspends or
+    /// deletes, so an update's actor that never did any of that to this user is taken for the
+    /// user's own subject (an admin who only ever updated them is blanked too: erasure errs that way).
+    /// </summary>
+    public const string EraseUserEvents = """
+        UPDATE user_events SET name = '', email = '', age = 0, hobbies = '[]',
+            actor = CASE WHEN kind = 'updated' AND actor NOT IN (
+                SELECT admin.actor FROM user_events AS admin WHERE admin.user_id = $id AND admin.kind <> 'updated' AND admin.actor IS NOT NULL)
+                THEN NULL ELSE actor END
+        WHERE user_id = $id;
+        """;
 
     public static string SerializeHobbies(IReadOnlyList<string> hobbies) => JsonSerializer.Serialize(hobbies);
 

@@ -23,6 +23,15 @@ public sealed partial class SqliteUserStore
             ct => WriteAsync((write, writeCt) => EventPruning.PruneChunkAsync(write.Connection, PruneSql, SqliteUserRows.Reader, retention, writeCt), ct),
             cancellationToken);
 
+    // Dense ids (see PruneSql): the events above the watermark are the ids between it and the newest.
+    public async Task<long> CountPrunableEventsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(_connectionString, cancellationToken);
+        await using var command = connection.CreateCommand(
+            "SELECT MAX(0, COALESCE((SELECT MAX(sequence) FROM user_events), 0) - (SELECT pruned_through FROM event_history));");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     private async Task<long> NewestEventAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);

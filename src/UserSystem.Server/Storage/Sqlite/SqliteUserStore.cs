@@ -14,7 +14,8 @@ namespace UserSystem.Server.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
 {
-    private const string OpenPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;";
+    // secure_delete: a deleted user's data (and what erasure overwrote) is zeroed in the file, not left in free space.
+    private const string OpenPragmas = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;";
     private readonly string _path;
     private readonly string _connectionString;
     private readonly TimeProvider _time;

@@ -7,19 +7,19 @@ using UserSystem.Server.Observability;
 namespace UserSystem.Server.Security;
 
 /// <summary>
-/// The per-caller limits (token subject, else peer address), applied between authorization and
-/// the endpoint: the caller is known, and nothing of the request has been read or parsed yet, so a
-/// refused call costs no deserialization and no interceptor. A token bucket of calls first, then,
-/// for streaming calls, a cap on the streams one caller holds open
-/// (<c>RateLimit:MaxConcurrentStreams</c>; streams are cheap to start and can be held for long, so
-/// the call rate alone does not bound them), held until the stream ends. Rate first: a refused
-/// call must not hold a stream slot. Every protocol that reaches the service is covered (gRPC,
-/// gRPC-Web, JSON transcoding: their endpoints all carry the method's metadata). Health checks and
-/// reflection need no token, so they never get here: probes are never refused because a caller is busy.
+/// The per-caller limits (token subject, else peer address), right after authorization: the
+/// caller is known, and nothing of the request has been read or parsed yet, so a refused call
+/// costs no deserialization and no interceptor. A token bucket of calls first, then, for streaming
+/// calls, a cap on the streams one caller holds open (<c>RateLimit:MaxConcurrentStreams</c>;
+/// streams are cheap to start and can be held for long, so the call rate alone does not bound
+/// them), held until the stream ends. Rate first: a refused call must not hold a stream slot.
+/// Every gRPC method endpoint is covered (gRPC, gRPC-Web, JSON transcoding, and the anonymous
+/// health and reflection services, which share their peer address's anonymous bucket); calls
+/// that authorization refused never get here (<see cref="AuditingAuthorizationResultHandler"/>).
 /// </summary>
-public sealed class CallerLimits(CallerRateLimiters limiters, UserSystemMetrics metrics)
+public sealed class CallerLimitsMiddleware(RequestDelegate next, CallerRateLimiters limiters, UserSystemMetrics metrics)
 {
-    public async Task PassAsync(RequestDelegate next, HttpContext context)
+    public async Task InvokeAsync(HttpContext context)
     {
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
         if (method is null)
