@@ -261,7 +261,8 @@ function onLive(event: UserEvent): void {
       "li",
       { "data-user-id": String(event.userId) },
       el("span", { class: `kind ${kind}` }, kind.replace("_", " ")),
-      ` #${event.userId} ${user?.name ?? ""} <${user?.email ?? ""}>`,
+      ` #${event.userId} ${user?.name ?? ""} `,
+      user?.email ? el("span", { class: "email", title: user.email }, `<${user.email}>`) : "",
       kind === "status_changed" && user ? ` → ${statusName(user.status)}` : "",
     ),
   );
