@@ -139,12 +139,15 @@ try {
   await page.fill("#search", "");
   await row.waitFor();
 
-  step("edit: a bad email shows the violation in the dialog, a good edit is saved");
+  step("edit: a bad email shows the violation in the dialog, an emptied Age is required, a good edit is saved");
   await row.getByRole("button", { name: "Edit" }).click();
   await page.locator("#edit-dialog[open]").waitFor();
   await page.fill("#edit-form input[name=email]", "broken");
   await page.click("#edit-form button[type=submit]");
   await page.locator('#edit-form .field-error[data-field="email"]', { hasText: "valid email" }).waitFor();
+  await page.fill("#edit-form input[name=age]", "");
+  await page.click("#edit-form button[type=submit]");
+  await page.locator('#edit-form .field-error[data-field="age"]', { hasText: "Age is required" }).waitFor();
   await page.fill("#edit-form input[name=email]", email);
   await page.fill("#edit-form input[name=name]", "Browser Edited");
   await page.fill("#edit-form input[name=age]", "42");
