@@ -1,7 +1,8 @@
 // The console against a server that requires tokens, through its sign-in panel: signed out, it
 // says UNAUTHENTICATED and points at the panel; an expired token is named and flagged expired;
 // a token without the admin role gets PERMISSION_DENIED pointing at the panel; an admin token
-// shows its subject, roles and expiry and lists and creates users; sign out forgets the token.
+// shows its subject, roles and expiry and lists and creates users, and is flagged expired once
+// the page's clock passes its expiry; sign out forgets the token.
 //   node e2e/console-auth.spec.mjs <console url> <admin token> <expired token> <viewer token> <screenshot path>
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +36,9 @@ try {
     await page.fill("#token", jwt);
     await page.press("#token", "Enter");
   };
+
+  // The page's clock runs as usual but can be moved on, to see a token expire while it is open.
+  await page.clock.install();
 
   console.log("step: signed out, the console says UNAUTHENTICATED and points at the sign-in panel");
   await page.goto(url);
@@ -80,6 +84,11 @@ try {
   }
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot });
+
+  console.log("step: once the admin token's expiry passes, the open page flags it expired and offers the field");
+  await page.clock.fastForward(Math.max(0, admin.exp * 1000 - (await page.evaluate(() => Date.now()))) + 1_000);
+  await page.locator("#session-state.expired", { hasText: `expired ${utc(admin.exp)}` }).waitFor();
+  await page.locator("#token").waitFor();
 
   console.log("step: sign out forgets the token, and the next call is UNAUTHENTICATED again");
   await page.click("#sign-out");
