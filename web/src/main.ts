@@ -3,11 +3,13 @@
 // every call goes to the server over gRPC-Web.
 import { create } from "@bufbuild/protobuf";
 import { FieldMaskSchema, timestampDate } from "@bufbuild/protobuf/wkt";
-import { createUserClient, describeError, token, type CallFailure } from "./api";
+import { createUserClient, describeError, type CallFailure } from "./api";
+import { confirmDelete } from "./confirm";
 import { byId, el } from "./dom";
 import { UserStatus, type User, type UserEvent } from "./gen/user_pb";
 import { eventKindName, startLive } from "./live";
 import { Overview } from "./overview";
+import { SignInPanel } from "./signin";
 import { UserPager } from "./users";
 
 const client = createUserClient();
@@ -30,7 +32,6 @@ const editDialog = byId<HTMLDialogElement>("edit-dialog");
 const editForm = byId<HTMLFormElement>("edit-form");
 const liveList = byId<HTMLOListElement>("live-events");
 const liveState = byId<HTMLSpanElement>("live-state");
-const tokenInput = byId<HTMLInputElement>("token");
 
 function showBanner(kind: "error" | "ok", text: string): void {
   banner.textContent = text;
@@ -40,8 +41,14 @@ function showBanner(kind: "error" | "ok", text: string): void {
 
 function showFailure(action: string, failure: CallFailure): void {
   const fields = [...failure.fields].map(([field, problem]) => `${field} ${problem}`).join("; ");
+  const signedIn = signIn.describeSignedIn();
   const hint =
-    failure.code === "UNAUTHENTICATED" ? " Paste a bearer token at the top right."
+    failure.code === "UNAUTHENTICATED"
+      ? signedIn
+        ? " The server refused the token: check the sign-in panel at the top right (has it expired?) and sign in again."
+        : " Sign in with a bearer token in the panel at the top right."
+    : failure.code === "PERMISSION_DENIED"
+      ? ` The signed-in token${signedIn ? ` (${signedIn})` : ""} may not do this (managing users needs the admin role): sign in with another in the panel at the top right.`
     : failure.code === "ABORTED" ? " The list has been reloaded; try again."
     : "";
   showBanner("error", `${action} failed (${failure.code}): ${fields || failure.message}${hint}`);
@@ -49,6 +56,12 @@ function showFailure(action: string, failure: CallFailure): void {
 
 function statusName(status: UserStatus): string {
   return UserStatus[status] ?? String(status);
+}
+
+// Emails and times stay on one line; a cell too narrow for its text ends in an ellipsis and the
+// title shows it whole.
+function wholeCell(className: string, text: string): HTMLTableCellElement {
+  return el("td", { class: className, title: text }, text);
 }
 
 function formatTime(user: User): string {
@@ -67,11 +80,11 @@ function render(label: string, hasPrevious: boolean, hasNext: boolean): void {
         { "data-user-id": String(user.id) },
         el("td", { class: "num" }, String(user.id)),
         el("td", {}, user.name),
-        el("td", {}, user.email),
+        wholeCell("email", user.email),
         el("td", { class: "num" }, String(user.age)),
         el("td", {}, user.hobbies.join(", ")),
         el("td", {}, el("span", { class: `status ${statusName(user.status).toLowerCase()}` }, statusName(user.status))),
-        el("td", { class: "time" }, formatTime(user)),
+        wholeCell("time", formatTime(user)),
         el(
           "td",
           { class: "actions" },
@@ -117,21 +130,36 @@ function showFieldErrors(form: HTMLFormElement, failure: CallFailure): void {
   }
 }
 
+const noFailure = (): CallFailure => ({ code: "OK", message: "", fields: new Map() });
+
+// Age has no sensible default (0 would be stored as a real age): the form asks for one before
+// calling the server, which checks the range itself.
+function missingAge(form: HTMLFormElement): CallFailure | undefined {
+  const age = String(new FormData(form).get("age") ?? "").trim();
+  return age === "" ? { code: "INVALID_ARGUMENT", message: "Age is required.", fields: new Map([["age", "Age is required: enter the user's age (0-150)."]]) } : undefined;
+}
+
 function readForm(form: HTMLFormElement): { name: string; email: string; age: number; hobbies: string[] } {
   const data = new FormData(form);
   return {
     name: String(data.get("name") ?? ""),
     email: String(data.get("email") ?? ""),
-    age: Number(data.get("age") || 0),
+    age: Number(data.get("age")),
     hobbies: String(data.get("hobbies") ?? "").split(",").map((hobby) => hobby.trim()).filter((hobby) => hobby !== ""),
   };
 }
 
 async function createUser(event: SubmitEvent): Promise<void> {
   event.preventDefault();
+  const missing = missingAge(createForm);
+  if (missing) {
+    showFieldErrors(createForm, missing);
+    showFailure("Creating the user", missing);
+    return;
+  }
   try {
     const response = await client.createUser(readForm(createForm));
-    showFieldErrors(createForm, { code: "OK", message: "", fields: new Map() });
+    showFieldErrors(createForm, noFailure());
     showBanner("ok", `Created user ${response.user?.id}: ${response.user?.name}`);
     createForm.reset();
     pager.last(total + 1); // A new user has the highest id: show the last page.
@@ -153,13 +181,18 @@ function openEdit(user: User): void {
   fields["age"].value = String(user.age);
   fields["hobbies"].value = user.hobbies.join(", ");
   byId<HTMLElement>("edit-title").textContent = `Edit user ${user.id}`;
-  showFieldErrors(editForm, { code: "OK", message: "", fields: new Map() });
+  showFieldErrors(editForm, noFailure());
   editDialog.showModal();
 }
 
 async function saveEdit(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   if (!editing) {
+    return;
+  }
+  const missing = missingAge(editForm);
+  if (missing) {
+    showFieldErrors(editForm, missing);
     return;
   }
   const values = readForm(editForm);
@@ -198,7 +231,7 @@ async function rowAction(action: string, user: User): Promise<void> {
       return;
     }
     if (action === "delete") {
-      if (!window.confirm(`Delete user ${user.id} (${user.email})?`)) {
+      if (!(await confirmDelete(user))) {
         return;
       }
       await client.deleteUser({ id: user.id, etag: user.etag });
@@ -228,7 +261,8 @@ function onLive(event: UserEvent): void {
       "li",
       { "data-user-id": String(event.userId) },
       el("span", { class: `kind ${kind}` }, kind.replace("_", " ")),
-      ` #${event.userId} ${user?.name ?? ""} <${user?.email ?? ""}>`,
+      ` #${event.userId} ${user?.name ?? ""} `,
+      user?.email ? el("span", { class: "email", title: user.email }, `<${user.email}>`) : "",
       kind === "status_changed" && user ? ` → ${statusName(user.status)}` : "",
     ),
   );
@@ -282,9 +316,7 @@ rows.addEventListener("click", (event) => {
 createForm.addEventListener("submit", (event) => void createUser(event));
 editForm.addEventListener("submit", (event) => void saveEdit(event));
 byId<HTMLButtonElement>("edit-cancel").addEventListener("click", () => editDialog.close());
-tokenInput.value = token.get();
-tokenInput.addEventListener("change", () => {
-  token.set(tokenInput.value);
+const signIn = new SignInPanel(() => {
   banner.hidden = true;
   // Reconnect the live view at once with the new token rather than at its next retry.
   stopLive();

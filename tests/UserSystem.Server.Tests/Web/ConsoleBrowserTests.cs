@@ -5,8 +5,10 @@ namespace UserSystem.Server.Tests.Web;
 
 /// <summary>
 /// The console in a real browser (Debian's Chromium via playwright-core, web/e2e/console.spec.mjs)
-/// against a real server: create, list, search, edit, suspend/activate, delete, field violations,
-/// a change made over gRPC appearing live, and the overview panel matching GetUserStats as it changes.
+/// against a real server at 1400x900: create (Age empty and required), list, search, edit,
+/// suspend/activate, delete through the in-page confirmation, field violations, a change made over
+/// gRPC appearing live, the overview panel matching GetUserStats as it changes, and emails and
+/// times kept on one line.
 /// The screenshots land in TestResults/console/ for CI to keep.
 /// </summary>
 public sealed class ConsoleBrowserTests : ServerTestBase
@@ -36,8 +38,8 @@ public sealed class ConsoleBrowserTests : ServerTestBase
         Assert.True(File.Exists(screenshot.Replace(".png", "-overview-365.png", StringComparison.Ordinal)), "no screenshot of the overview at 365 days");
         // What the page did is what the server stored.
         var stored = await Client.ListUsersAsync(new ListUsersRequest { Limit = 100 }).ResponseAsync.DefaultTimeout();
-        var edited = Assert.Single(stored.Users);
-        Assert.Equal("Browser Edited", edited.Name);
+        Assert.Equal(5, stored.Users.Count); // the edited user and the four added for the screenshot
+        var edited = Assert.Single(stored.Users, user => user.Name == "Browser Edited");
         Assert.Equal(42, edited.Age);
         Assert.Equal(UserStatus.Active, edited.Status);
     }
