@@ -7,6 +7,7 @@ using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Rpc;
+using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
 using UserSystem.UnitTests.Fakes;
 
@@ -32,6 +33,7 @@ public sealed class UserGrpcServiceTests : IDisposable
             .AddSingleton(TimeProvider.System)
             .AddSingleton<IUserStore>(_store)
             .AddUserCache(configuration)
+            .AddUserRateLimiting(configuration)
             .BuildServiceProvider();
     }
 
