@@ -119,6 +119,9 @@ for mode in "${modes[@]}"; do
 
   stop_processes
   stored="$(psql -X -q -At "$uri" -c "SELECT count(*) FROM users;")"
+  probe_rows="$(psql -X -q -At "$uri" -c "SELECT count(*) FROM probe;")"
   echo "${mode}: $(wc -l <"$WORK/ours.log") creates acknowledged, ${stored} users stored (at most one more: a create in flight when the probe stopped); errors after the client's own retries: $(wc -l <"$WORK/ours-errors.log")"
+  # The same check for the database alone: inserts psql saw committed against the rows there now.
+  echo "${mode}: libpq: $(grep -c '^[0-9]' "$WORK/libpq.log") inserts acknowledged, ${probe_rows} rows stored"
   "${CLUSTER[@]}" down >/dev/null
 done
