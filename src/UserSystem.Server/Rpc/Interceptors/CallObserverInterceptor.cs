@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using UserSystem.Contracts;
-using UserSystem.Server.Diagnostics;
 using UserSystem.Server.Observability;
 using UserSystem.Server.Security;
 
@@ -52,7 +51,6 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
 
     private async Task<TResult> ObserveAsync<TResult>(ServerCallContext context, Func<Task<TResult>> call)
     {
-        CallTrace.Mark(context.GetHttpContext(), CallTrace.CallObserver);
         var method = context.Method;
         var started = Stopwatch.GetTimestamp();
         metrics.CallStarted(method);
