@@ -1,5 +1,4 @@
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using UserSystem.Contracts;
@@ -7,6 +6,7 @@ using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Rpc;
+using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
 using UserSystem.UnitTests.Fakes;
 
@@ -32,6 +32,7 @@ public sealed class UserGrpcServiceTests : IDisposable
             .AddSingleton(TimeProvider.System)
             .AddSingleton<IUserStore>(_store)
             .AddUserCache(configuration)
+            .AddSingleton<SelfChangeLimiter>()
             .BuildServiceProvider();
     }
 
@@ -119,10 +120,10 @@ public sealed class UserGrpcServiceTests : IDisposable
     {
         var other = await CreateAsync();
 
-        var existing = await Assert.ThrowsAsync<RpcException>(() => Service().GetUser(new GetUserRequest { Id = other.Id }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
-        var missing = await Assert.ThrowsAsync<RpcException>(() => Service().GetUser(new GetUserRequest { Id = 12345 }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
+        var existing = await Assert.ThrowsAsync<NotOwnerException>(() => Service().GetUser(new GetUserRequest { Id = other.Id }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
+        var missing = await Assert.ThrowsAsync<NotOwnerException>(() => Service().GetUser(new GetUserRequest { Id = 12345 }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
 
-        Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (existing.StatusCode, missing.StatusCode));
+        Assert.Equal(existing.Message, missing.Message);
     }
 
     [Theory]
