@@ -6,6 +6,7 @@ using UserSystem.Contracts;
 using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
+using UserSystem.Server.Observability;
 using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
 
@@ -17,7 +18,9 @@ namespace UserSystem.Server.Rpc;
 /// Every method needs an authenticated caller (class attribute); each names its policy.
 /// </summary>
 [Authorize]
-public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChangeLimiter selfChanges, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
+public sealed class UserGrpcService(
+    IUserStore store, UserCache cache, SelfChangeLimiter selfChanges, UserSystemMetrics metrics, IOptions<LimitsOptions> limits, TimeProvider time)
+    : UserService.UserServiceBase
 {
     /// <summary>WatchUsers response header: the event id the stream starts after.</summary>
     public const string WatchStartHeader = "watch-start-event-id";
@@ -36,6 +39,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
             await IdempotentReplay.EnsureSameRequestAsync(store, user, newUser, change.Actor, context.CancellationToken);
         }
 
+        metrics.UsersCreated(1);
         return new CreateUserResponse
         {
             User = user.ToContract(),
@@ -158,6 +162,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
         // stream-duration cap no longer cancels it, so it commits and is answered with its result.
         var users = StreamCommitPoint.CommitAtEnd(requestStream.ReadValidNewUsersAsync(_limits.MaxBatchSize, context.CancellationToken), context);
         var result = await store.CreateBatchAsync(users, context.GetChangeContext(), context.CancellationToken);
+        metrics.UsersCreated(result.Count);
         return new CreateUserResponse
         {
             Message = $"{result.Count} users created",
@@ -186,6 +191,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
             // then ends the call before the next item, saying which users were created.
             using var commit = StreamCommitPoint.Enter(context);
             var user = await store.CreateAsync(newUser, context.GetChangeContext(), null, context.CancellationToken);
+            metrics.UsersCreated(1);
             // A client that stopped reading cannot hold an ending call open: the answer has a timeout then.
             await responseStream.WriteAsync(user.ToContract(), commit.AnswerToken);
             commit.Complete();

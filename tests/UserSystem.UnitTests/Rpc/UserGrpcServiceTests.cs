@@ -5,6 +5,7 @@ using UserSystem.Contracts;
 using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
+using UserSystem.Server.Observability;
 using UserSystem.Server.Rpc;
 using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
@@ -33,6 +34,8 @@ public sealed class UserGrpcServiceTests : IDisposable
             .AddSingleton<IUserStore>(_store)
             .AddUserCache(configuration)
             .AddSingleton<SelfChangeLimiter>()
+            .AddMetrics()
+            .AddSingleton<UserSystemMetrics>()
             .BuildServiceProvider();
     }
 
