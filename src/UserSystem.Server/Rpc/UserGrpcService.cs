@@ -19,7 +19,12 @@ namespace UserSystem.Server.Rpc;
 /// </summary>
 [Authorize]
 public sealed class UserGrpcService(
-    IUserStore store, UserCache cache, SelfChangeLimiter selfChanges, UserSystemMetrics metrics, IOptions<LimitsOptions> limits, TimeProvider time)
+    IUserStore store,
+    [FromKeyedServices(CachingUserStore.Uncached)] IUserStore uncachedStore,
+    SelfChangeLimiter selfChanges,
+    UserSystemMetrics metrics,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time)
     : UserService.UserServiceBase
 {
     /// <summary>WatchUsers response header: the event id the stream starts after.</summary>
@@ -62,8 +67,8 @@ public sealed class UserGrpcService(
         // cache (Redis) could otherwise put their own address on someone else's user.
         var caller = context.GetCaller();
         var user = caller.IsAdmin || caller.UserId is not null
-            ? await cache.FindAsync(request.Id, context.CancellationToken)
-            : await store.FindAsync(request.Id, context.CancellationToken);
+            ? await store.FindAsync(request.Id, context.CancellationToken)
+            : await uncachedStore.FindAsync(request.Id, context.CancellationToken);
         caller.EnsureSelfOrAdmin(request.Id, user?.Email);
         if (user is null)
         {
@@ -202,7 +207,8 @@ public sealed class UserGrpcService(
     public override async Task<User> UpdateUser(UpdateUserRequest request, ServerCallContext context)
     {
         var changes = UserUpdateRequests.ToValidChanges(request);
-        var current = await store.FindAsync(request.User.Id, context.CancellationToken);
+        // The checks below need the user as it is now, not as cached.
+        var current = await uncachedStore.FindAsync(request.User.Id, context.CancellationToken);
         var caller = context.GetCaller();
         caller.EnsureSelfOrAdmin(request.User.Id, current?.Email);
         caller.EnsureMayChangeSelf(current, changes);
@@ -212,7 +218,6 @@ public sealed class UserGrpcService(
         var expectedVersion = Etags.ExpectedVersion(request.User.Etag) ?? (caller.IsAdmin ? null : current?.Version);
         var user = await store.UpdateAsync(
             request.User.Id, changes, expectedVersion, context.GetChangeContext(), context.CancellationToken);
-        await cache.InvalidateAsync(user.Id);
         return user.ToContract();
     }
 
@@ -237,7 +242,6 @@ public sealed class UserGrpcService(
 
         var user = await store.SetStatusAsync(
             request.Id, (AccountStatus)request.Status, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
-        await cache.InvalidateAsync(user.Id);
         return user.ToContract();
     }
 
@@ -250,7 +254,6 @@ public sealed class UserGrpcService(
         }
 
         await store.DeleteAsync(request.Id, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
-        await cache.InvalidateAsync(request.Id);
         return new Google.Protobuf.WellKnownTypes.Empty();
     }
 
