@@ -6,6 +6,7 @@ using UserSystem.Server.Rpc.Interceptors;
 using UserSystem.Server.Security;
 using UserSystem.Server.Tests.Security;
 using UserSystem.Testing;
+using Layer = UserSystem.Server.Tests.Hosting.LayerProbes.Layer;
 
 namespace UserSystem.Server.Tests.Hosting;
 
@@ -165,15 +166,5 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
         }
 
         return await http.SendAsync(request).DefaultTimeout();
-    }
-
-    private static class Layer
-    {
-        public const string RequestContext = "request-context";
-        public const string Cors = "cors";
-        public const string Authentication = "authentication";
-        public const string Authorization = "authorization";
-        public const string CallerLimits = "caller-limits";
-        public const string Service = "service";
     }
 }

@@ -20,6 +20,17 @@ namespace UserSystem.Server.Tests.Hosting;
 /// </summary>
 internal sealed class LayerProbes
 {
+    /// <summary>The names a trace holds (the interceptors' are their class names).</summary>
+    public static class Layer
+    {
+        public const string RequestContext = "request-context";
+        public const string Cors = "cors";
+        public const string Authentication = "authentication";
+        public const string Authorization = "authorization";
+        public const string CallerLimits = "caller-limits";
+        public const string Service = "service";
+    }
+
     private readonly ConcurrentDictionary<string, LayerTrace> _traces = new(StringComparer.Ordinal);
 
     /// <summary>The server's limiters, set once it is built (their bucket count shows the limits ran).</summary>
@@ -39,7 +50,7 @@ internal sealed class LayerProbes
             var previous = bearer.Events.OnMessageReceived;
             bearer.Events.OnMessageReceived = context =>
             {
-                Reach(context.HttpContext, "authentication");
+                Reach(context.HttpContext, Layer.Authentication);
                 return previous(context);
             };
         });
@@ -55,7 +66,7 @@ internal sealed class LayerProbes
                 grpc.Interceptors.Add(interceptor.Type, [.. interceptor.Arguments]);
             }
 
-            grpc.Interceptors.Add<ProbeInterceptor>("service");
+            grpc.Interceptors.Add<ProbeInterceptor>(Layer.Service);
         });
     }
 
@@ -106,14 +117,14 @@ internal sealed class LayerProbes
         {
             lock (_layers)
             {
-                if (!_layers.Contains("request-context") && context.Features.Get<RequestContext>() is not null)
+                if (!_layers.Contains(Layer.RequestContext) && context.Features.Get<RequestContext>() is not null)
                 {
-                    _layers.Add("request-context");
+                    _layers.Add(Layer.RequestContext);
                 }
 
-                if (!_layers.Contains("caller-limits") && limiters is not null && limiters.Calls.Count > _bucketsAtStart)
+                if (!_layers.Contains(Layer.CallerLimits) && limiters is not null && limiters.Calls.Count > _bucketsAtStart)
                 {
-                    _layers.Add("caller-limits");
+                    _layers.Add(Layer.CallerLimits);
                 }
 
                 if (layer is not null)
@@ -148,7 +159,7 @@ internal sealed class LayerProbes
     {
         public Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
         {
-            Reach(context, "cors");
+            Reach(context, Layer.Cors);
             return inner.GetPolicyAsync(context, policyName);
         }
     }
@@ -157,7 +168,7 @@ internal sealed class LayerProbes
     {
         public Task HandleAsync(AuthorizationHandlerContext context)
         {
-            Reach(context.Resource as HttpContext, "authorization");
+            Reach(context.Resource as HttpContext, Layer.Authorization);
             return Task.CompletedTask;
         }
     }
