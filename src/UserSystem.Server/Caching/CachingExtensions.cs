@@ -10,8 +10,10 @@ public static class CachingExtensions
     public const string RedisInstanceName = "user-system:";
 
     /// <summary>
-    /// Registers the <c>GetUser</c> cache: HybridCache in process, Redis as its second level when
-    /// <c>Cache:Redis</c> is set, and the change-feed subscriber that keeps both coherent.
+    /// Registers the user cache: HybridCache in process, Redis as its second level when
+    /// <c>Cache:Redis</c> is set, and the change-feed subscriber that keeps both coherent. Call it
+    /// after <c>AddUserStorage</c>: <see cref="IUserStore"/> becomes <see cref="CachingUserStore"/>
+    /// over the engine's store, which stays available under <see cref="CachingUserStore.Uncached"/>.
     /// </summary>
     public static IServiceCollection AddUserCache(this IServiceCollection services, IConfiguration configuration)
     {
@@ -39,11 +41,30 @@ public static class CachingExtensions
 
         services.AddSingleton<InvalidationClock>();
         services.AddSingleton<UserCache>();
+        DecorateStore(services);
         if (options.Enabled)
         {
             services.AddSingleton<IChangeFeedSubscriber, UserCacheInvalidator>();
         }
 
         return services;
+    }
+
+    // The engine's registration moves under the Uncached key, whatever its form (a factory in the
+    // server, an instance in tests); IUserStore is then the caching store over it.
+    private static void DecorateStore(IServiceCollection services)
+    {
+        var engine = services.LastOrDefault(service => service.ServiceType == typeof(IUserStore) && !service.IsKeyedService)
+            ?? throw new InvalidOperationException("AddUserCache needs an IUserStore: call AddUserStorage first.");
+        services.Remove(engine);
+        services.Add(engine switch
+        {
+            { ImplementationInstance: { } instance } => new ServiceDescriptor(typeof(IUserStore), CachingUserStore.Uncached, instance),
+            { ImplementationFactory: { } factory } => new ServiceDescriptor(
+                typeof(IUserStore), CachingUserStore.Uncached, (provider, _) => factory(provider), engine.Lifetime),
+            _ => new ServiceDescriptor(typeof(IUserStore), CachingUserStore.Uncached, engine.ImplementationType!, engine.Lifetime),
+        });
+        services.AddSingleton<IUserStore>(provider => new CachingUserStore(
+            provider.GetRequiredKeyedService<IUserStore>(CachingUserStore.Uncached), provider.GetRequiredService<UserCache>()));
     }
 }

@@ -7,17 +7,18 @@ using UserSystem.Server.Storage;
 namespace UserSystem.Server.Caching;
 
 /// <summary>
-/// Users by id for <c>GetUser</c>, from HybridCache (in process, and Redis when configured) or the
+/// Users by id for <see cref="CachingUserStore"/>, from HybridCache (in process, and Redis when configured) or the
 /// store. Only data is cached: callers still authorize every call and map the status (a suspended
 /// account is cached as suspended). Missing users are not cached, so a create needs no removal.
 /// </summary>
 /// <remarks>
-/// Coherence: every write on this instance calls <see cref="InvalidateAsync(int)"/> before it answers
-/// (read-your-writes), and <see cref="UserCacheInvalidator"/> does the same for every change the
+/// Coherence: every write on this instance, through <see cref="CachingUserStore"/>, calls
+/// <see cref="InvalidateAsync(int)"/> before it answers (read-your-writes), and <see cref="UserCacheInvalidator"/> does the same for every change the
 /// feed reports from any instance. <see cref="InvalidationClock"/> refuses entries read before
 /// the last invalidation, so a read racing a write cannot put the old value back.
 /// </remarks>
-public sealed class UserCache(HybridCache cache, InvalidationClock clock, IUserStore store, IOptions<CacheOptions> options, ILogger<UserCache> logger)
+public sealed class UserCache(
+    HybridCache cache, InvalidationClock clock, [FromKeyedServices(CachingUserStore.Uncached)] IUserStore store, IOptions<CacheOptions> options, ILogger<UserCache> logger)
 {
     // Lookups only: on a miss the store is read here, stamped, and stored with SetAsync.
     private static readonly HybridCacheEntryOptions LookupOnly = new() { Flags = HybridCacheEntryFlags.DisableUnderlyingData };

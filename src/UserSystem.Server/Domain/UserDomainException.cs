@@ -84,3 +84,19 @@ public sealed class SelfChangeLimitException(int id, int perPeriod, TimeSpan per
 {
     public int Id { get; } = id;
 }
+
+/// <summary>
+/// A caller without the admin role asked for a user that is not theirs (or for one that does not
+/// exist: the same answer, so ids cannot be probed).
+/// </summary>
+public sealed class NotOwnerException(int id) : UserDomainException("You may only access your own user; this needs the admin role.")
+{
+    public int Id { get; } = id;
+}
+
+/// <summary>A caller without the admin role tried to change their own email address (see <c>SelfServiceRules</c>).</summary>
+public sealed class SelfEmailChangeException(int id) : UserDomainException(
+    "Only an admin can change a user's email address; change it with your identity provider or ask an admin.")
+{
+    public int Id { get; } = id;
+}

@@ -1,5 +1,3 @@
-using UserSystem.Server.Diagnostics;
-
 namespace UserSystem.Server.Hosting;
 
 /// <summary>
@@ -17,7 +15,6 @@ public sealed class RequestContextMiddleware(RequestDelegate next, ILogger<Reque
         var headers = context.Response.Headers;
         headers[RequestContext.RequestIdHeader] = request.RequestId;
         headers[RequestContext.ServerVersionHeader] = RequestContext.ServerVersion;
-        CallTrace.Mark(context, CallTrace.RequestContext);
         using var scope = logger.BeginScope(new RequestLogScope(request.RequestId, context));
         await next(context);
     }

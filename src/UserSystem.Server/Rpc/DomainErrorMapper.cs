@@ -18,7 +18,7 @@ public static class DomainErrorMapper
     {
         InvalidInputException invalid => BadRequestStatus(invalid.Message, invalid.Violations, jsonFieldNames).ToRpcException(),
         UserNotFoundException => Plain(Code.NotFound, exception.Message),
-        UserSuspendedException => Plain(Code.PermissionDenied, exception.Message),
+        UserSuspendedException or NotOwnerException or SelfEmailChangeException => Plain(Code.PermissionDenied, exception.Message),
         DuplicateEmailException => Plain(Code.AlreadyExists, exception.Message),
         StaleEtagException => Plain(Code.Aborted, exception.Message),
         EventHistoryPrunedException => Plain(Code.OutOfRange, exception.Message),

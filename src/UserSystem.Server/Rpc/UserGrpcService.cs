@@ -6,6 +6,7 @@ using UserSystem.Contracts;
 using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
+using UserSystem.Server.Observability;
 using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
 
@@ -17,7 +18,14 @@ namespace UserSystem.Server.Rpc;
 /// Every method needs an authenticated caller (class attribute); each names its policy.
 /// </summary>
 [Authorize]
-public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChangeLimiter selfChanges, IOptions<LimitsOptions> limits, TimeProvider time) : UserService.UserServiceBase
+public sealed class UserGrpcService(
+    IUserStore store,
+    [FromKeyedServices(CachingUserStore.Uncached)] IUserStore uncachedStore,
+    SelfChangeLimiter selfChanges,
+    UserSystemMetrics metrics,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time)
+    : UserService.UserServiceBase
 {
     /// <summary>WatchUsers response header: the event id the stream starts after.</summary>
     public const string WatchStartHeader = "watch-start-event-id";
@@ -36,6 +44,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
             await IdempotentReplay.EnsureSameRequestAsync(store, user, newUser, change.Actor, context.CancellationToken);
         }
 
+        metrics.UsersCreated(1);
         return new CreateUserResponse
         {
             User = user.ToContract(),
@@ -58,8 +67,8 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
         // cache (Redis) could otherwise put their own address on someone else's user.
         var caller = context.GetCaller();
         var user = caller.IsAdmin || caller.UserId is not null
-            ? await cache.FindAsync(request.Id, context.CancellationToken)
-            : await store.FindAsync(request.Id, context.CancellationToken);
+            ? await store.FindAsync(request.Id, context.CancellationToken)
+            : await uncachedStore.FindAsync(request.Id, context.CancellationToken);
         caller.EnsureSelfOrAdmin(request.Id, user?.Email);
         if (user is null)
         {
@@ -158,6 +167,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
         // stream-duration cap no longer cancels it, so it commits and is answered with its result.
         var users = StreamCommitPoint.CommitAtEnd(requestStream.ReadValidNewUsersAsync(_limits.MaxBatchSize, context.CancellationToken), context);
         var result = await store.CreateBatchAsync(users, context.GetChangeContext(), context.CancellationToken);
+        metrics.UsersCreated(result.Count);
         return new CreateUserResponse
         {
             Message = $"{result.Count} users created",
@@ -186,6 +196,7 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
             // then ends the call before the next item, saying which users were created.
             using var commit = StreamCommitPoint.Enter(context);
             var user = await store.CreateAsync(newUser, context.GetChangeContext(), null, context.CancellationToken);
+            metrics.UsersCreated(1);
             // A client that stopped reading cannot hold an ending call open: the answer has a timeout then.
             await responseStream.WriteAsync(user.ToContract(), commit.AnswerToken);
             commit.Complete();
@@ -196,7 +207,8 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
     public override async Task<User> UpdateUser(UpdateUserRequest request, ServerCallContext context)
     {
         var changes = UserUpdateRequests.ToValidChanges(request);
-        var current = await store.FindAsync(request.User.Id, context.CancellationToken);
+        // The checks below need the user as it is now, not as cached.
+        var current = await uncachedStore.FindAsync(request.User.Id, context.CancellationToken);
         var caller = context.GetCaller();
         caller.EnsureSelfOrAdmin(request.User.Id, current?.Email);
         caller.EnsureMayChangeSelf(current, changes);
@@ -206,7 +218,6 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
         var expectedVersion = Etags.ExpectedVersion(request.User.Etag) ?? (caller.IsAdmin ? null : current?.Version);
         var user = await store.UpdateAsync(
             request.User.Id, changes, expectedVersion, context.GetChangeContext(), context.CancellationToken);
-        await cache.InvalidateAsync(user.Id);
         return user.ToContract();
     }
 
@@ -231,7 +242,6 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
 
         var user = await store.SetStatusAsync(
             request.Id, (AccountStatus)request.Status, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
-        await cache.InvalidateAsync(user.Id);
         return user.ToContract();
     }
 
@@ -244,7 +254,6 @@ public sealed class UserGrpcService(IUserStore store, UserCache cache, SelfChang
         }
 
         await store.DeleteAsync(request.Id, Etags.ExpectedVersion(request.Etag), context.GetChangeContext(), context.CancellationToken);
-        await cache.InvalidateAsync(request.Id);
         return new Google.Protobuf.WellKnownTypes.Empty();
     }
 

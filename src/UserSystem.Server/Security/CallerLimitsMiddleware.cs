@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
-using UserSystem.Server.Diagnostics;
 using UserSystem.Server.Observability;
 
 namespace UserSystem.Server.Security;
@@ -28,7 +27,6 @@ public sealed class CallerLimitsMiddleware(RequestDelegate next, CallerRateLimit
             return;
         }
 
-        CallTrace.Mark(context, CallTrace.CallerLimits);
         var started = Stopwatch.GetTimestamp();
         var partition = CallerRateLimiters.PartitionOf(context);
         using (var lease = limiters.Calls.AttemptAcquire(partition))

@@ -1,4 +1,4 @@
-using Grpc.Core;
+using UserSystem.Server.Domain;
 
 namespace UserSystem.Server.Security;
 
@@ -6,15 +6,15 @@ namespace UserSystem.Server.Security;
 public static class OwnerCheck
 {
     /// <summary>
-    /// Throws <c>PERMISSION_DENIED</c> unless the caller is an admin or owns the user. Call it before
-    /// answering <c>NOT_FOUND</c>: a non-admin then gets the same answer whether or not another user
-    /// exists, so ids cannot be probed. <paramref name="userEmail"/> is null when no such user exists.
+    /// Throws <see cref="NotOwnerException"/> (<c>PERMISSION_DENIED</c>) unless the caller is an
+    /// admin or owns the user. Call it before answering <c>NOT_FOUND</c>: a non-admin then gets the
+    /// same answer whether or not another user exists, so ids cannot be probed. <paramref name="userEmail"/> is null when no such user exists.
     /// </summary>
     public static void EnsureSelfOrAdmin(this Caller caller, int userId, string? userEmail)
     {
         if (!caller.IsAdmin && !caller.Owns(userId, userEmail))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "You may only access your own user; this needs the admin role."));
+            throw new NotOwnerException(userId);
         }
     }
 }

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using UserSystem.Server.Domain;
 using UserSystem.Validation;
 
@@ -14,9 +13,6 @@ namespace UserSystem.Server.Security;
 /// </summary>
 public static class SelfServiceRules
 {
-    public const string EmailChangeMessage =
-        "Only an admin can change a user's email address; change it with your identity provider or ask an admin.";
-
     public static void EnsureMayChangeSelf(this Caller caller, UserAccount? current, UserChanges changes)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -34,7 +30,7 @@ public static class SelfServiceRules
         // Sending the current address again (an update mask of "*") is not a change.
         if (changes.Email is { } email && EmailKeys.For(email) != EmailKeys.For(current.Email))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, EmailChangeMessage));
+            throw new SelfEmailChangeException(current.Id);
         }
     }
 }

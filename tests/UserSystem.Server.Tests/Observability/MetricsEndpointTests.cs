@@ -39,6 +39,39 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task UsersCreated_CountsEveryUserOfEachCreatingRpc_AndNothingForARefusedOne()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(directory.File("users.db"));
+        var client = new UserService.UserServiceClient(server.Channel);
+        var first = Users.NewRequest();
+        await client.CreateUserAsync(first).ResponseAsync.DefaultTimeout();
+        await RpcAssert.FailsWithAsync(StatusCode.AlreadyExists, () => client.CreateUserAsync(Users.NewRequest(email: first.Email)).ResponseAsync);
+        using (var batch = client.CreateBatchUsers())
+        {
+            await batch.RequestStream.WriteAsync(Users.NewRequest()).DefaultTimeout();
+            await batch.RequestStream.WriteAsync(Users.NewRequest()).DefaultTimeout();
+            await batch.RequestStream.CompleteAsync().DefaultTimeout();
+            Assert.Equal(2, (await batch.ResponseAsync.DefaultTimeout()).CreatedCount);
+        }
+
+        using (var chat = client.ChatWithUsers())
+        {
+            await chat.RequestStream.WriteAsync(Users.NewRequest()).DefaultTimeout();
+            await chat.RequestStream.WriteAsync(Users.NewRequest()).DefaultTimeout();
+            await chat.RequestStream.CompleteAsync().DefaultTimeout();
+            while (await chat.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
+            {
+            }
+        }
+
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        var lines = (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).DefaultTimeout()).Split('\n');
+
+        Assert.Equal(5, CountOf(lines, "user_system_users_created_total"));
+    }
+
+    [Fact]
     public async Task RateLimitRejections_AreCounted()
     {
         using var directory = new TempDirectory();

@@ -44,11 +44,13 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UserA_ReadingUserB_IsPermissionDenied()
+    public async Task UserA_ReadingUserB_IsPermissionDenied_WithTheOwnerMessage()
     {
         var alice = Tokens.Client(_server, _tokens.Mint("alice", userId: _alice.Id));
 
-        await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => alice.GetUserAsync(new GetUserRequest { Id = _bob.Id }).ResponseAsync);
+        var refusal = await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => alice.GetUserAsync(new GetUserRequest { Id = _bob.Id }).ResponseAsync);
+
+        Assert.Equal("You may only access your own user; this needs the admin role.", refusal.Status.Detail);
     }
 
     [Fact]

@@ -57,6 +57,9 @@ public sealed class SelfServiceTests : IAsyncLifetime
         var free = await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => _asAlice.UpdateUserAsync(Update(_alice.Id, "email", email: Users.UniqueEmail())).ResponseAsync);
 
         Assert.Equal(taken.Status.Detail, free.Status.Detail);
+        Assert.Equal(
+            "Only an admin can change a user's email address; change it with your identity provider or ask an admin.",
+            free.Status.Detail);
     }
 
     [Fact]

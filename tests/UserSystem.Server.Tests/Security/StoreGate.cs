@@ -47,7 +47,7 @@ public sealed class StoreGate(StoreHold hold)
 
     public void Install(WebApplicationBuilder builder)
     {
-        var original = builder.Services.Single(service => service.ServiceType == typeof(IUserStore));
+        var original = builder.Services.Single(service => service.ServiceType == typeof(IUserStore) && !service.IsKeyedService);
         builder.Services.Remove(original);
         builder.Services.AddSingleton(provider =>
         {

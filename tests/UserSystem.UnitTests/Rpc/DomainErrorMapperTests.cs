@@ -13,6 +13,8 @@ public sealed class DomainErrorMapperTests
     {
         { new UserNotFoundException(3), StatusCode.NotFound },
         { new UserSuspendedException(3), StatusCode.PermissionDenied },
+        { new NotOwnerException(3), StatusCode.PermissionDenied },
+        { new SelfEmailChangeException(3), StatusCode.PermissionDenied },
         { new DuplicateEmailException(), StatusCode.AlreadyExists },
         { new StaleEtagException(3), StatusCode.Aborted },
         { new SelfChangeLimitException(3, 60, TimeSpan.FromHours(1)), StatusCode.ResourceExhausted },

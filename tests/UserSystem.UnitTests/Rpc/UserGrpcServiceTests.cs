@@ -1,11 +1,11 @@
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using UserSystem.Contracts;
 using UserSystem.Server.Caching;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Hosting;
+using UserSystem.Server.Observability;
 using UserSystem.Server.Rpc;
 using UserSystem.Server.Security;
 using UserSystem.Server.Storage;
@@ -34,6 +34,8 @@ public sealed class UserGrpcServiceTests : IDisposable
             .AddSingleton<IUserStore>(_store)
             .AddUserCache(configuration)
             .AddUserRateLimiting(configuration)
+            .AddMetrics()
+            .AddSingleton<UserSystemMetrics>()
             .BuildServiceProvider();
     }
 
@@ -121,10 +123,10 @@ public sealed class UserGrpcServiceTests : IDisposable
     {
         var other = await CreateAsync();
 
-        var existing = await Assert.ThrowsAsync<RpcException>(() => Service().GetUser(new GetUserRequest { Id = other.Id }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
-        var missing = await Assert.ThrowsAsync<RpcException>(() => Service().GetUser(new GetUserRequest { Id = 12345 }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
+        var existing = await Assert.ThrowsAsync<NotOwnerException>(() => Service().GetUser(new GetUserRequest { Id = other.Id }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
+        var missing = await Assert.ThrowsAsync<NotOwnerException>(() => Service().GetUser(new GetUserRequest { Id = 12345 }, TestServerCallContext.User(other.Id + 100))).DefaultTimeout();
 
-        Assert.Equal((StatusCode.PermissionDenied, StatusCode.PermissionDenied), (existing.StatusCode, missing.StatusCode));
+        Assert.Equal(existing.Message, missing.Message);
     }
 
     [Theory]

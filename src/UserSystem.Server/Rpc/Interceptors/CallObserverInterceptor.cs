@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using UserSystem.Contracts;
-using UserSystem.Server.Diagnostics;
 using UserSystem.Server.Observability;
 using UserSystem.Server.Security;
 
@@ -11,14 +9,12 @@ namespace UserSystem.Server.Rpc.Interceptors;
 /// <summary>
 /// Observes each call once and reports its final status three ways: the call-finished log line
 /// (not for a successful change, whose audit line says it all), the audit line (who, what,
-/// outcome, duration, request id; emails and tokens never) and the metrics
-/// (duration, calls in flight, users created from <c>created_count</c> or one per
-/// <c>ChatWithUsers</c> reply). Outermost interceptor, so it sees limit rejections too.
+/// outcome, duration, request id; emails and tokens never) and the metrics (duration, calls in
+/// flight; users created are counted where they are created, in the service). Outermost
+/// interceptor, so it sees every status the others produce.
 /// </summary>
 public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSampling sampling, ILoggerFactory loggers) : Interceptor
 {
-    private const string ChatWithUsersMethod = "/user.UserService/ChatWithUsers";
-
     // Health probes and reflection change nothing, are anonymous, and would drown the audit trail.
     private const string AuditedServicePrefix = "/user.";
 
@@ -45,14 +41,12 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
         ObserveAsync(context, async () =>
         {
-            var writer = context.Method == ChatWithUsersMethod ? new CreatedUsersWriter<TResponse>(responseStream, metrics) : responseStream;
-            await continuation(requestStream, writer, context);
+            await continuation(requestStream, responseStream, context);
             return true;
         });
 
     private async Task<TResult> ObserveAsync<TResult>(ServerCallContext context, Func<Task<TResult>> call)
     {
-        CallTrace.Mark(context.GetHttpContext(), CallTrace.CallObserver);
         var method = context.Method;
         var started = Stopwatch.GetTimestamp();
         metrics.CallStarted(method);
@@ -61,11 +55,6 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
         {
             var result = await call();
             status = StatusCode.OK;
-            if (result is CreateUserResponse created)
-            {
-                metrics.UsersCreated(created.CreatedCount);
-            }
-
             return result;
         }
         catch (RpcException exception)
@@ -103,25 +92,4 @@ public sealed class CallObserverInterceptor(UserSystemMetrics metrics, CallLogSa
     }
 
     private static bool IsServerFault(StatusCode status) => status is StatusCode.Internal or StatusCode.Unknown or StatusCode.DataLoss;
-
-    private sealed class CreatedUsersWriter<T>(IServerStreamWriter<T> inner, UserSystemMetrics metrics) : IServerStreamWriter<T>
-    {
-        public WriteOptions? WriteOptions
-        {
-            get => inner.WriteOptions;
-            set => inner.WriteOptions = value;
-        }
-
-        public async Task WriteAsync(T message)
-        {
-            await inner.WriteAsync(message);
-            metrics.UsersCreated(1);
-        }
-
-        public async Task WriteAsync(T message, CancellationToken cancellationToken)
-        {
-            await inner.WriteAsync(message, cancellationToken);
-            metrics.UsersCreated(1);
-        }
-    }
 }

@@ -14,7 +14,6 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
     protected override async Task<TResult> InterceptAsync<TResult>(
         MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
     {
-        CallTrace.Mark(context.GetHttpContext(), CallTrace.ErrorMapping);
         try
         {
             return await continuation(context);

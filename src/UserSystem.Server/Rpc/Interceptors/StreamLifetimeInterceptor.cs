@@ -27,7 +27,6 @@ public sealed class StreamLifetimeInterceptor(
     protected override async Task<TResult> InterceptAsync<TResult>(
         MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
     {
-        CallTrace.Mark(context.GetHttpContext(), CallTrace.StreamLifetime);
         if (methodType == MethodType.Unary)
         {
             return await continuation(context);
