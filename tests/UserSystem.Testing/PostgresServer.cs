@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace UserSystem.Testing;
@@ -129,7 +127,7 @@ public sealed class PostgresServer : IAsyncDisposable
                 await RunAsync("chown", ["postgres:postgres", root]);
             }
 
-            var cluster = new LocalCluster(binaries, root, FreePort());
+            var cluster = new LocalCluster(binaries, root, LoopbackPorts.Free());
             // --no-sync only for creating the template files; the server itself runs with fsync on,
             // so durability tests see real durability.
             await cluster.RunPostgresToolAsync("initdb", ["-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
@@ -255,11 +253,5 @@ public sealed class PostgresServer : IAsyncDisposable
             }
         }
 
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }

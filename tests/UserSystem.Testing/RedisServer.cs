@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -97,7 +96,7 @@ public sealed class RedisServer
         {
             var root = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Guid.NewGuid():N}");
             Directory.CreateDirectory(root);
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             var start = new ProcessStartInfo(binary)
             {
                 WorkingDirectory = root,
@@ -190,11 +189,5 @@ public sealed class RedisServer
             using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("The Redis watchdog did not start.");
         }
 
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }

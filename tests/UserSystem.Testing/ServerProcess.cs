@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Grpc.Net.Client;
 
 namespace UserSystem.Testing;
@@ -55,7 +54,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server with <paramref name="workingDirectory"/> as its current directory.</summary>
     public static Task<ServerProcess> StartInAsync(string workingDirectory, string databasePath, params string[] settings) =>
-        StartAsync(new Launch(workingDirectory, databasePath, settings, FreePort(), FreePort()));
+        StartAsync(new Launch(workingDirectory, databasePath, settings, LoopbackPorts.Free(), LoopbackPorts.Free()));
 
     /// <summary>
     /// Starts this server again, once it has exited: the same ports, database and settings, as a
@@ -214,12 +213,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>What a start needs, kept for <see cref="RestartAsync"/>.</summary>
     private sealed record Launch(string WorkingDirectory, string DatabasePath, string[] Settings, int GrpcPort, int HttpPort);

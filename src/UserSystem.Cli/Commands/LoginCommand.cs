@@ -37,7 +37,7 @@ internal static class LoginCommand
                     token ?? saved.Token);
                 profile.Save(path);
                 await host.Error.WriteLineAsync($"Saved to {path} (readable by you only).");
-                await DescribeAsync(host, profile.Address, profile.Token, "profile");
+                await WriteSettingsAsync(host, profile.Address ?? GlobalOptions.DefaultAddress, profile.Address is null ? "default" : "profile", profile.Token, profile.Token is null ? null : "profile");
                 return ExitCodes.Success;
             }
             catch (UsageException exception)
@@ -78,19 +78,9 @@ internal static class LoginCommand
             var path = CliProfile.PathFrom(host.GetEnvironmentVariable);
             try
             {
-                var profile = CliProfile.Load(path);
                 var settings = runner.Options.Read(parse, host.GetEnvironmentVariable);
-                var addressSource = parse.GetValue(runner.Options.Address) is { Length: > 0 } ? "--address"
-                    : host.GetEnvironmentVariable("USERS_ADDRESS") is not null ? "USERS_ADDRESS"
-                    : profile.Address is not null ? "profile" : "default";
-                var tokenSource = parse.GetValue(runner.Options.Token) is not null ? "--token"
-                    : host.GetEnvironmentVariable("USERS_TOKEN") is not null ? "USERS_TOKEN"
-                    : profile.Token is not null ? "profile" : null;
                 await host.Out.WriteLineAsync($"profile: {path ?? "(none: HOME is not set)"}{(path is not null && File.Exists(path) ? string.Empty : " (not saved)")}");
-                await host.Out.WriteLineAsync($"address: {string.Join(", ", settings.Addresses)} (from {addressSource})");
-                await host.Out.WriteLineAsync(settings.Token is null
-                    ? "token:   none"
-                    : $"token:   {Describe(settings.Token, DateTimeOffset.UtcNow)} (from {tokenSource})");
+                await WriteSettingsAsync(host, string.Join(", ", settings.Addresses), settings.AddressSource, settings.Token, settings.TokenSource);
                 return ExitCodes.Success;
             }
             catch (UsageException exception)
@@ -101,13 +91,13 @@ internal static class LoginCommand
         return command;
     }
 
-    private static async Task DescribeAsync(CliHost host, string? address, string? token, string source)
+    // The same two lines after login and in config. Never the token itself: the screen may be shared or recorded.
+    private static async Task WriteSettingsAsync(CliHost host, string address, string addressSource, string? token, string? tokenSource)
     {
-        await host.Out.WriteLineAsync($"address: {address ?? GlobalOptions.DefaultAddress} (from {(address is null ? "default" : source)})");
-        await host.Out.WriteLineAsync(token is null ? "token:   none" : $"token:   {Describe(token, DateTimeOffset.UtcNow)} (from {source})");
+        await host.Out.WriteLineAsync($"address: {address} (from {addressSource})");
+        await host.Out.WriteLineAsync(token is null ? "token:   none" : $"token:   {Describe(token, DateTimeOffset.UtcNow)} (from {tokenSource})");
     }
 
-    // Never the token itself: the screen may be shared or recorded.
     private static string Describe(string token, DateTimeOffset now) =>
         TokenSummary.Read(token)?.Describe(now) ?? "set, but not a JWT the CLI can read";
 

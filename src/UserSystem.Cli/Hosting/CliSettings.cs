@@ -1,6 +1,9 @@
 namespace UserSystem.Cli.Hosting;
 
-/// <summary>The global options in effect for one invocation.</summary>
+/// <summary>
+/// The global options in effect for one invocation; <see cref="AddressSource"/> and
+/// <see cref="TokenSource"/> say where those two came from (an option, the environment, the profile).
+/// </summary>
 public sealed record CliSettings(
     IReadOnlyList<Uri> Addresses,
     string? Token,
@@ -10,4 +13,6 @@ public sealed record CliSettings(
     OutputFormat Output,
     TimeSpan? Timeout,
     bool Verbose,
-    bool AllowInsecureToken = false);
+    bool AllowInsecureToken = false,
+    string AddressSource = "default",
+    string? TokenSource = null);

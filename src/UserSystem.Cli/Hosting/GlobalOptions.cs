@@ -80,17 +80,25 @@ public sealed class GlobalOptions
         ArgumentNullException.ThrowIfNull(environment);
         // Options first, then the environment, then what `users login` saved, then defaults.
         var profile = CliProfile.Load(CliProfile.PathFrom(environment));
-        var addresses = parse.GetValue(Address) is { Length: > 0 } given ? given : [environment("USERS_ADDRESS") ?? profile.Address ?? DefaultAddress];
+        var (addresses, addressSource) = parse.GetValue(Address) is { Length: > 0 } given ? (given, "--address")
+            : environment("USERS_ADDRESS") is { } fromEnvironment ? ([fromEnvironment], "USERS_ADDRESS")
+            : profile.Address is { } fromProfile ? ([fromProfile], "profile")
+            : (new[] { DefaultAddress }, "default");
+        var (token, tokenSource) = parse.GetValue(Token) is { } tokenOption ? (tokenOption, "--token")
+            : environment("USERS_TOKEN") is { } tokenVariable ? (tokenVariable, "USERS_TOKEN")
+            : (profile.Token, profile.Token is null ? null : "profile");
         return new CliSettings(
             [.. addresses.SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(ParseAddress)],
-            parse.GetValue(Token) ?? environment("USERS_TOKEN") ?? profile.Token,
+            token,
             parse.GetValue(Ca) ?? environment("USERS_CA"),
             parse.GetValue(Cert) ?? environment("USERS_CERT"),
             parse.GetValue(Key) ?? environment("USERS_KEY"),
             parse.GetValue(Output) ?? ParseEnvironment(environment("USERS_OUTPUT"), "USERS_OUTPUT", text => (OutputFormat?)Enum.Parse<OutputFormat>(text, ignoreCase: true)) ?? OutputFormat.Table,
             ToTimeout(parse.GetValue(Timeout) ?? ParseEnvironment(environment("USERS_TIMEOUT"), "USERS_TIMEOUT", text => (double?)double.Parse(text, CultureInfo.InvariantCulture))),
             parse.GetValue(Verbose),
-            parse.GetValue(InsecureToken) || environment("USERS_INSECURE_TOKEN") is "1" or "true");
+            parse.GetValue(InsecureToken) || environment("USERS_INSECURE_TOKEN") is "1" or "true",
+            addressSource,
+            tokenSource);
     }
 
     /// <summary>Parses one address as the options take it (<c>host:port</c> means h2c).</summary>

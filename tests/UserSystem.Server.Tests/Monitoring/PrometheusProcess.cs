@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using UserSystem.Testing;
 
@@ -53,7 +52,7 @@ internal sealed class PrometheusProcess : IAsyncDisposable
                 static_configs:
                   - targets: [{targetList}]
             """);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(MonitoringFiles.Tool("prometheus"))
         {
             RedirectStandardOutput = true,
@@ -148,10 +147,4 @@ internal sealed class PrometheusProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

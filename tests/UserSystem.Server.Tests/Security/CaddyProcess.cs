@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using UserSystem.Server.Tests.Monitoring;
 using UserSystem.Server.Tests.Web;
@@ -54,7 +52,7 @@ internal sealed class CaddyProcess : IAsyncDisposable
     public static async Task<CaddyProcess> StartAsync(TestServer upstream)
     {
         var directory = new TempDirectory();
-        var (grpcPort, httpPort, redirectPort) = (FreePort(), FreePort(), FreePort());
+        var (grpcPort, httpPort, redirectPort) = (LoopbackPorts.Free(), LoopbackPorts.Free(), LoopbackPorts.Free());
         var caddyfile = (await File.ReadAllTextAsync(Path.Combine(NodeScript.RepositoryRoot, "deploy", "Caddyfile")))
             .Replace("\tadmin off\n", $"\tadmin off\n\tskip_install_trust\n\thttp_port {redirectPort}\n\tstorage file_system {directory.File("data")}\n", StringComparison.Ordinal)
             .Replace("localhost:50443", $"localhost:{grpcPort}", StringComparison.Ordinal)
@@ -147,10 +145,4 @@ internal sealed class CaddyProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
