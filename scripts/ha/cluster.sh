@@ -100,6 +100,9 @@ wait_until() {
 
 ready() { [ -n "$(node_in primary)" ] && [ -n "$(node_in secondary)" ]; }
 
+# A primary other than $1, and a secondary beside it.
+moved_from() { local now; now="$(node_in primary)"; [ -n "$now" ] && [ "$now" != "$1" ] && [ -n "$(node_in secondary)" ]; }
+
 monitor_answers() { monitor_sql "SELECT 1" >/dev/null 2>&1; }
 
 single_up() { [ -n "$(node_in single)" ]; }
@@ -222,6 +225,9 @@ case "$command" in
     [ -n "$primary" ] || die "no primary to switch over from"
     as_pg pg_autoctl perform switchover --pgdata "${dir}/${primary}" >>"${dir}/logs/switchover.log" 2>&1 \
       || die "the switchover failed; see ${dir}/logs/switchover.log"
+    # pg_autoctl can return while the old primary is still primary: a caller that went on (to a
+    # kill, say) would act in the middle of the switchover. Done means the other node is primary.
+    wait_until 120 "the switchover from ${primary}" moved_from "$primary"
     echo "switched over from ${primary} to $(node_in primary)" ;;
   kill) kill_node "${1:?kill NODE}" ;;
   kill-primary) node="$(node_in primary)"; [ -n "$node" ] || die "no primary"; kill_node "$node" ;;

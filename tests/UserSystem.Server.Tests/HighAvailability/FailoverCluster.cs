@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.HighAvailability;
 
@@ -28,7 +29,7 @@ internal sealed class FailoverCluster : IAsyncDisposable
 
     public static async Task<FailoverCluster> StartAsync()
     {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "ha", "cluster.sh");
+        var script = RepositoryFiles.PathOf("scripts", "ha", "cluster.sh");
         // Under /tmp, not a test's temporary folder: the postgres OS user must reach it.
         var directory = Path.Combine("/tmp", $"usersystem-ha-test-{Guid.NewGuid():N}");
         var cluster = new FailoverCluster(script, directory, FreePortRun());
@@ -124,16 +125,4 @@ internal sealed class FailoverCluster : IAsyncDisposable
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "UserSystem.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("UserSystem.slnx not found above " + AppContext.BaseDirectory);
-    }
 }
