@@ -114,50 +114,30 @@ public sealed class UserGrpcService(
         var delay = TimeSpan.FromSeconds(request.DelaySeconds);
         var cancellationToken = context.CancellationToken;
         var sent = 0;
-        // Keyset pages: memory stays flat however many users there are. Within a page messages are
-        // written without a flush each (BufferHint); the page's last one flushes, which is where
-        // HTTP/2 flow control and a slow reader hold the stream back. With a delay, each flushes.
-        // JSON transcoding's writer (REST) has no write options; it writes each line as it comes.
+        // Within a page messages are written without a flush each (BufferHint); the page's last
+        // one flushes, which is where HTTP/2 flow control and a slow reader hold the stream back.
+        // With a delay, each flushes. JSON transcoding's writer (REST) has no write options; it
+        // writes each line as it comes.
         var buffered = context.GetHttpContext().Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
             ? new WriteOptions(WriteFlags.BufferHint)
             : null;
-        // The next page is read while this one is written (on another thread: SQLite's async
-        // calls complete synchronously), so reading and writing overlap instead of taking turns.
-        var size = _limits.StreamReadPageSize;
-        Task<IReadOnlyList<UserAccount>>? next = ReadPageAsync(afterId: 0);
-        try
+        await foreach (var page in store.ReadAllPagesAsync(_limits.StreamReadPageSize, cancellationToken))
         {
-            while (next is not null)
+            for (var i = 0; i < page.Count; i++)
             {
-                var page = await next;
-                next = page.Count == size ? ReadPageAsync(page[^1].Id) : null;
-                for (var i = 0; i < page.Count; i++)
+                if (sent++ > 0 && delay > TimeSpan.Zero)
                 {
-                    if (sent++ > 0 && delay > TimeSpan.Zero)
-                    {
-                        await Task.Delay(delay, cancellationToken);
-                    }
-
-                    if (buffered is not null)
-                    {
-                        responseStream.WriteOptions = delay == TimeSpan.Zero && i < page.Count - 1 ? buffered : null;
-                    }
-
-                    await responseStream.WriteAsync(page[i].ToContract(), cancellationToken);
+                    await Task.Delay(delay, cancellationToken);
                 }
-            }
-        }
-        finally
-        {
-            // A write failed or the call was cancelled: let the read in flight finish, unobserved.
-            if (next is not null)
-            {
-                await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
 
-        Task<IReadOnlyList<UserAccount>> ReadPageAsync(int afterId) =>
-            Task.Run(() => store.ListAfterAsync(afterId, size, UserFilter.None, cancellationToken), cancellationToken);
+                if (buffered is not null)
+                {
+                    responseStream.WriteOptions = delay == TimeSpan.Zero && i < page.Count - 1 ? buffered : null;
+                }
+
+                await responseStream.WriteAsync(page[i].ToContract(), cancellationToken);
+            }
+        }
     }
 
     [Authorize(Policy = AuthPolicies.Admin)]
