@@ -104,10 +104,14 @@ internal static partial class H2Load
 
         durations.Sort();
         ends.Sort();
-        var p99 = durations.Count == 0 ? double.NaN : durations[(int)Math.Min(durations.Count - 1, Math.Ceiling(durations.Count * 0.99) - 1)] / 1000.0;
         File.Delete(logPath);
-        return new H2Result(succeeded / seconds, p99, succeeded, failed, seconds, succeeded == 0 ? 0 : dataBytes / (double)succeeded, ends);
+        return new H2Result(succeeded / seconds, Percentile(durations, 0.50), Percentile(durations, 0.99), succeeded, failed, seconds,
+            succeeded == 0 ? 0 : dataBytes / (double)succeeded, ends);
     }
+
+    /// <summary>The nearest-rank percentile of sorted durations (us), in ms.</summary>
+    private static double Percentile(List<long> sorted, double fraction) =>
+        sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(sorted.Count * fraction) - 1)] / 1000.0;
 
     [GeneratedRegex(@"finished in (?<value>[0-9.]+)(?<unit>ms|s),")]
     private static partial Regex FinishedLine();
@@ -119,10 +123,13 @@ internal static partial class H2Load
     private static partial Regex TrafficLine();
 }
 
-/// <summary>One h2load run: throughput of answered calls, p99 latency, and each call's end time (us since epoch).</summary>
+/// <summary>One h2load run: throughput of answered calls, p50 and p99 latency, and each call's end time (us since epoch).</summary>
 internal sealed record H2Result(
-    double RequestsPerSecond, double P99Milliseconds, long Succeeded, long Failed, double Seconds, double DataBytesPerCall, IReadOnlyList<long> EndMicros)
+    double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, long Succeeded, long Failed, double Seconds, double DataBytesPerCall, IReadOnlyList<long> EndMicros)
 {
+    /// <summary>The server process's CPU time over the run (user + system) per answered call, in us.</summary>
+    public double ServerCpuMicrosPerCall { get; init; }
+
     /// <summary>Calls answered per second in consecutive windows from the first call's end.</summary>
     public IReadOnlyList<double> Windows(int windowSeconds)
     {

@@ -76,22 +76,22 @@ async Task MeasureAsync(ServerSpec spec, string? token, SideResults into)
     await using (var server = await ServerProcess.StartAsync(spec, LogPath(spec.Name)))
     {
         into.StartToServing.Add(server.StartToServing.TotalMilliseconds);
-        var warm = await H2Load.RunAsync(spec.GrpcPort, "GetUser", getBody, token, 1, 50, options.WarmupSeconds, 0, LogPath("h2load"));
+        var warm = await LoadAsync(server, "GetUser", getBody, token, 1, 50, options.WarmupSeconds, 0);
         into.Warmup.Add(warm.Windows(5));
-        Check(warm, spec.Name);
-        var small = await H2Load.RunAsync(spec.GrpcPort, "GetUser", getBody, token, 1, 50, options.Seconds, 0, LogPath("h2load"));
-        Check(small, spec.Name);
+        var single = await LoadAsync(server, "GetUser", getBody, token, 1, 1, options.Seconds, 0);
+        into.GetUser1x1.Add(single);
+        var small = await LoadAsync(server, "GetUser", getBody, token, 1, 50, options.Seconds, 0);
         into.GetUser1x50.Add(small);
-        var large = await H2Load.RunAsync(spec.GrpcPort, "GetUser", getBody, token, 4, 100, options.Seconds, 0, LogPath("h2load"));
-        Check(large, spec.Name);
+        var large = await LoadAsync(server, "GetUser", getBody, token, 4, 100, options.Seconds, 0);
         into.GetUser4x100.Add(large);
-        var stream = await H2Load.RunAsync(spec.GrpcPort, "StreamUsers", streamBody, token, 1, 1, 0, options.StreamCalls, LogPath("h2load"));
-        Check(stream, spec.Name);
+        var stream = await LoadAsync(server, "StreamUsers", streamBody, token, 1, 1, 0, options.StreamCalls);
         into.StreamUsersPerSecond.Add(stream.RequestsPerSecond * options.Users);
         into.StreamBytesPerCall.Add(stream.DataBytesPerCall);
+        into.StreamCpuMicrosPerUser.Add(stream.ServerCpuMicrosPerCall / options.Users);
         into.LoadedRss.Add(server.ResidentMegabytes());
         Console.WriteLine($"  serving after {server.StartToServing.TotalMilliseconds:F0} ms; first windows {string.Join(" ", warm.Windows(5).Select(w => w.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}; " +
-            $"1x50 {small.RequestsPerSecond:N0}/s p99 {small.P99Milliseconds:F1} ms ({small.DataBytesPerCall:F0} B/call); 4x100 {large.RequestsPerSecond:N0}/s p99 {large.P99Milliseconds:F1} ms; " +
+            $"1x1 p50 {single.P50Milliseconds:F2} ms p99 {single.P99Milliseconds:F2} ms, {single.ServerCpuMicrosPerCall:F1} us CPU/call; " +
+            $"1x50 {small.ServerCpuMicrosPerCall:F1} us CPU/call, 4x100 {large.ServerCpuMicrosPerCall:F1} us CPU/call; 1x50 {small.RequestsPerSecond:N0}/s p99 {small.P99Milliseconds:F1} ms ({small.DataBytesPerCall:F0} B/call); 4x100 {large.RequestsPerSecond:N0}/s p99 {large.P99Milliseconds:F1} ms; " +
             $"stream {stream.RequestsPerSecond * options.Users:N0} users/s ({stream.DataBytesPerCall / options.Users:F1} B/user)");
     }
 
@@ -103,6 +103,16 @@ async Task MeasureAsync(ServerSpec spec, string? token, SideResults into)
         into.IdleRss.Add(idle.ResidentMegabytes());
         Console.WriteLine($"  serving after {idle.StartToServing.TotalMilliseconds:F0} ms; idle RSS {into.IdleRss[^1]:F0} MB");
     }
+}
+
+// One h2load run against a server, with the server's own CPU time over it (from /proc), per answered call.
+async Task<H2Result> LoadAsync(ServerProcess server, string method, string body, string? token, int connections, int streams, int seconds, int requests)
+{
+    var before = server.CpuTime();
+    var result = await H2Load.RunAsync(server.GrpcPort, method, body, token, connections, streams, seconds, requests, LogPath("h2load"));
+    var used = server.CpuTime() - before;
+    Check(result, server.Name);
+    return result with { ServerCpuMicrosPerCall = used.TotalMicroseconds / result.Succeeded };
 }
 
 static void Check(H2Result result, string name)

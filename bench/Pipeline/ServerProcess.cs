@@ -15,12 +15,15 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly GrpcChannel _channel;
 
-    private ServerProcess(Process process, GrpcChannel channel, int grpcPort)
+    private ServerProcess(Process process, GrpcChannel channel, string name, int grpcPort)
     {
+        Name = name;
         _process = process;
         _channel = channel;
         GrpcPort = grpcPort;
     }
+
+    public string Name { get; }
 
     public int GrpcPort { get; }
 
@@ -55,7 +58,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet");
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{spec.GrpcPort}");
-        var server = new ServerProcess(process, channel, spec.GrpcPort);
+        var server = new ServerProcess(process, channel, spec.Name, spec.GrpcPort);
         var health = new Health.HealthClient(channel);
         while (true)
         {
@@ -85,6 +88,19 @@ internal sealed class ServerProcess : IAsyncDisposable
 
             await Task.Delay(5);
         }
+    }
+
+    /// <summary>
+    /// The CPU time the process has used so far, user plus system (utime + stime of
+    /// <c>/proc/PID/stat</c>, in clock ticks of 10 ms): the server's own cost, whoever else shares the cores.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
     }
 
     /// <summary>Resident memory (VmRSS) in MB.</summary>

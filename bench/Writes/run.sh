@@ -65,17 +65,48 @@ start_server $B_GRPC $B_HTTP
 # pgbench writes into a copy of the schema the server migrated.
 pg_dump -h 127.0.0.1 -p "$PG_PORT" -U postgres --schema-only bench_server | "${PSQL[@]}" -d bench_pgbench >/dev/null
 
+# CPU time from /proc (clock ticks of 10 ms): a process's own utime + stime, and for the
+# postmaster also what its exited children used (cutime + cstime), so backends that end with their
+# client (pgbench's) are still counted. PostgreSQL's CPU = the postmaster's total + every live child's.
+proc_ticks() { # PID [children]
+  local stat; stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
+  local -a f; read -ra f <<<"${stat##*) }"
+  if [ "${2:-}" = children ]; then echo $(( f[11] + f[12] + f[13] + f[14] )); else echo $(( f[11] + f[12] )); fi
+}
+pg_ticks() {
+  local postmaster total child; postmaster="$(head -n 1 "$WORK/pg/postmaster.pid")"
+  total="$(proc_ticks "$postmaster" children)"
+  for child in $(pgrep -P "$postmaster"); do total=$(( total + $(proc_ticks "$child") )); done
+  echo "$total"
+}
+rows() { "${PSQL[@]}" -d "$1" -tA -c "SELECT count(*) FROM users"; }
+# Appends "server-us pg-us" per create of one run to $WORK/cpu-KEY (the server's column is 0 for pgbench).
+cpu_per_create() { # KEY DATABASE SERVER_PID|- COMMAND...
+  local key=$1 database=$2 server_pid=$3; shift 3
+  local rows0 pg0 server0=0 rows1 pg1 server1=0
+  rows0="$(rows "$database")"; pg0="$(pg_ticks)"; [ "$server_pid" != - ] && server0="$(proc_ticks "$server_pid")"
+  "$@"
+  rows1="$(rows "$database")"; pg1="$(pg_ticks)"; [ "$server_pid" != - ] && server1="$(proc_ticks "$server_pid")"
+  awk -v n=$(( rows1 - rows0 )) -v s=$(( server1 - server0 )) -v p=$(( pg1 - pg0 )) \
+    'BEGIN { printf "%.1f %.1f\n", s * 10000 / n, p * 10000 / n }' >>"$WORK/cpu-$key"
+}
 server_rate() { # CALLERS ADDRESS...
   local callers=$1; shift
   local addresses=(); for address in "$@"; do addresses+=(--address "$address"); done
-  "${LOAD[@]}" "${addresses[@]}" --rpc create --callers "$callers" --duration "$SECONDS_PER_RUN" --warmup 2 --token "$TOKEN" \
-    | tee -a "$WORK/load.log" | tail -n 1 | jq -e -r 'if .ok then .callsPerSecond else error("unexpected statuses: \(.statuses)") end'
+  local measure=(); [ $# -eq 1 ] && measure=(cpu_per_create "server-$callers" bench_server "${PIDS[0]}")
+  "${measure[@]}" "${LOAD[@]}" "${addresses[@]}" --rpc create --callers "$callers" --duration "$SECONDS_PER_RUN" --warmup 2 --token "$TOKEN" \
+    >"$WORK/load-last.log"
+  cat "$WORK/load-last.log" >>"$WORK/load.log"
+  tail -n 1 "$WORK/load-last.log" | jq -e -r 'if .ok then .callsPerSecond else error("unexpected statuses: \(.statuses)") end'
 }
 pgbench_rate() { # CLIENTS
   local threads=$(( $1 < 2 ? 1 : 2 ))
-  pgbench -n -M prepared -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$1" -j "$threads" -T "$SECONDS_PER_RUN" \
-    -f bench/Writes/create-user.sql bench_pgbench >"$WORK/pgbench-last.log" 2>&1 || true
+  rm -f "$WORK"/pgb.*
+  cpu_per_create "pgbench-$1" bench_pgbench - pgbench -n -M prepared -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$1" -j "$threads" \
+    -T "$SECONDS_PER_RUN" -l --log-prefix="$WORK/pgb" -f bench/Writes/create-user.sql bench_pgbench >"$WORK/pgbench-last.log" 2>&1 || true
   cat "$WORK/pgbench-last.log" >>"$WORK/pgbench.log"
+  # Each transaction's latency (us, the third column of pgbench's log): the median, as the load tool's p50.
+  cat "$WORK"/pgb.* | awk '{ print $3 }' | sort -n | awk '{ v[NR] = $1 } END { printf "%.3f\n", v[int((NR + 1) / 2)] / 1000 }' >>"$WORK/p50-pgbench-$1"
   local tps; tps="$(sed -nE 's/^tps = ([0-9.]+) .*without initial connection time.*/\1/p' "$WORK/pgbench-last.log")"
   [ -n "$tps" ] || { tail -n 5 "$WORK/pgbench-last.log" >&2; echo "pgbench failed" >&2; exit 1; }
   echo "$tps"
@@ -111,6 +142,20 @@ printf '%-58s %8.0f %8.0f %6s\n' "CreateUser, 1 caller" "$M_server_1" "$M_pgbenc
 printf '%-58s %8.0f %8.0f %6s\n' "CreateUser, 50 callers, one instance" "$M_server_50" "$M_pgbench_50" "$(ratio "$M_server_50" "$M_pgbench_50")"
 printf '%-58s %8.0f %8.0f %6s\n' "CreateUser, 50 callers, two instances (25 each)" "$M_two_instances_50" "$M_pgbench_50" "$(ratio "$M_two_instances_50" "$M_pgbench_50")"
 grep -h '"label"' "$WORK/load.log" | jq -c '{callers, callsPerSecond, p50Ms, p99Ms, statuses}' | sed 's/^/  load tool: /'
+
+# What issue 22 judges writes by: latency at one caller, and CPU per create from /proc (PostgreSQL's
+# for both sides; the server's own, one instance). Medians over the rounds.
+column_median() { awk -v c="$2" '{ print $c }' "$WORK/cpu-$1" | median; }
+server_p50="$(grep -h '"label"' "$WORK/load.log" | jq -r 'select(.callers == 1) | .p50Ms' | median)"
+echo
+printf '%-58s %8s %8s %6s\n' "per create (medians)" "server" "pgbench" "ratio"
+printf '%-58s %8.2f %8.2f %6s\n' "CreateUser p50 at 1 caller (ms)" "$server_p50" "$(median <"$WORK/p50-pgbench-1")" \
+  "$(ratio "$server_p50" "$(median <"$WORK/p50-pgbench-1")")"
+for callers in 1 50; do
+  pg_server="$(column_median "server-$callers" 2)"; pg_bench="$(column_median "pgbench-$callers" 2)"
+  printf '%-58s %8.1f %8.1f %6s\n' "PostgreSQL CPU per create, $callers caller(s) (us)" "$pg_server" "$pg_bench" "$(ratio "$pg_server" "$pg_bench")"
+  printf '%-58s %8.1f %8s %6s\n' "server CPU per create, $callers caller(s) (us)" "$(column_median "server-$callers" 1)" "-" ""
+done
 
 for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
 PIDS=()
