@@ -48,7 +48,6 @@ public sealed class CachingUserStore(IUserStore inner, UserCache cache) : IUserS
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
-    public Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken) => inner.FindCreationAsync(userId, cancellationToken);
 
     public Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken) => inner.ListAsync(offset, limit, cancellationToken);
 

@@ -39,11 +39,6 @@ public sealed class UserGrpcService(
         var change = context.GetChangeContext();
         var idempotencyKey = UserRequestValidation.ToValidIdempotencyKey(request);
         var user = await store.CreateAsync(newUser, change, idempotencyKey, context.CancellationToken);
-        if (idempotencyKey is not null)
-        {
-            await IdempotentReplay.EnsureSameRequestAsync(store, user, newUser, change.Actor, context.CancellationToken);
-        }
-
         metrics.UsersCreated(1);
         return new CreateUserResponse
         {

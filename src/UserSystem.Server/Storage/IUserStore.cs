@@ -15,17 +15,11 @@ public interface IUserStore
 
     /// <summary>
     /// Stores a valid new user as <see cref="AccountStatus.Active"/>. With an <paramref name="idempotencyKey"/> that an earlier create
-    /// used, stores nothing and returns that create's user as it is now (a safe retry).
+    /// by the same actor for the same user used, stores nothing and returns that create's user as it is now (a safe retry).
     /// </summary>
     /// <exception cref="DuplicateEmailException">The email is taken.</exception>
+    /// <exception cref="InvalidInputException">The key was used by another actor or for another user.</exception>
     Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// The user's CREATED event (who created it, and the user as it was created), or null when
-    /// there is none (an unknown id, or event retention has dropped it). Used to check that a
-    /// replayed idempotency key comes from the same caller with the same request.
-    /// </summary>
-    Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores every user of the sequence, or none: an exception from the sequence, a

@@ -34,7 +34,7 @@ internal static class UserEventLog
         return events;
     }
 
-    /// <summary><see cref="IUserStore.FindCreationAsync"/>.</summary>
+    /// <summary>The user's CREATED event, or null (an unknown id, or retention has dropped it).</summary>
     public static async Task<UserEvent?> FindCreationAsync(DbConnection connection, UserRowReader rows, int userId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand(FindCreationSql);

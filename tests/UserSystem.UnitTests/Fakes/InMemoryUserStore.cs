@@ -125,14 +125,6 @@ internal sealed class InMemoryUserStore(TimeProvider time) : IUserStore
         }
     }
 
-    public Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_events.FirstOrDefault(change => change.UserId == userId && change.Kind == UserEventKind.Created));
-        }
-    }
-
     public Task WaitForEventsAsync(long afterSequence, TimeSpan maxWait, CancellationToken cancellationToken) => Task.Delay(maxWait, cancellationToken);
 
     public Task<EventLogEnd> GetEventLogEndAsync(CancellationToken cancellationToken)

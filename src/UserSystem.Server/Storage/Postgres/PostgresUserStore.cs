@@ -86,7 +86,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            return await IdempotentCreate.CreateAsync(idempotencyKey, FindByRequestIdAsync, InsertAsync, cancellationToken);
+            return await IdempotentCreate.CreateAsync(idempotencyKey, user, change.Actor, InsertAsync, FindByRequestIdAsync, FindCreationAsync, cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
@@ -278,17 +278,10 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         }
     }
 
-    public async Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
+    private async Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
     {
-        try
-        {
-            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            return await UserEventLog.FindCreationAsync(connection, PostgresUserRows.Reader, userId, cancellationToken);
-        }
-        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
-        {
-            throw Unavailable(exception);
-        }
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await UserEventLog.FindCreationAsync(connection, PostgresUserRows.Reader, userId, cancellationToken);
     }
 
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)

@@ -65,12 +65,6 @@ public sealed partial class SqliteUserStore : IUserStore, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
-    public async Task<UserEvent?> FindCreationAsync(int userId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(_connectionString, cancellationToken);
-        return await UserEventLog.FindCreationAsync(connection, SqliteUserRows.Reader, userId, cancellationToken);
-    }
-
     public async Task<IReadOnlyList<UserEvent>> ReadEventsAsync(long afterSequence, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(_connectionString, cancellationToken);

@@ -27,13 +27,17 @@ internal static class SqliteUserWrites
 
     private const string DeleteById = "DELETE FROM users WHERE id = $id;";
 
-    // The writer is the only one: the request-id check and the insert cannot interleave with another write.
+    // On the writer's connection throughout: an earlier create with the same request id may be in
+    // this group's transaction, not committed yet.
     public static Task<UserAccount> CreateAsync(
         SqliteWriteContext write, long nowMicros, NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken) =>
         IdempotentCreate.CreateAsync(
             idempotencyKey,
-            (requestId, ct) => FindAsync(write, IdempotentCreate.FindSql, "@request_key", requestId, ct),
+            user,
+            change.Actor,
             ct => InsertAsync(write, nowMicros, user, change, idempotencyKey, ct),
+            (requestId, ct) => FindAsync(write, IdempotentCreate.FindSql, "@request_key", requestId, ct),
+            (userId, ct) => UserEventLog.FindCreationAsync(write.Connection, SqliteUserRows.Reader, userId, ct),
             cancellationToken);
 
     private static async Task<UserAccount> InsertAsync(
