@@ -18,6 +18,16 @@ internal sealed class BenchOptions
     public int StreamCalls { get; init; } = 3;
     public int GetUserId { get; init; } = 42;
 
+    /// <summary>
+    /// A trial instead of the reference: another build of our server (<c>--candidate</c>, default
+    /// the same one) with extra arguments and environment, measured the same way as ours.
+    /// </summary>
+    public string? CandidateDll { get; init; }
+    public IReadOnlyList<string> CandidateArguments { get; init; } = [];
+    public IReadOnlyDictionary<string, string> CandidateEnvironment { get; init; } = new Dictionary<string, string>();
+
+    public bool IsTrial => CandidateDll is not null || CandidateArguments.Count > 0 || CandidateEnvironment.Count > 0;
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -49,6 +59,11 @@ internal sealed class BenchOptions
             Users = Int("users", 100_000),
             StreamCalls = Int("stream-calls", 3),
             GetUserId = Int("get-user-id", 42),
+            CandidateDll = values.GetValueOrDefault("candidate"),
+            CandidateArguments = values.TryGetValue("candidate-args", out var extra) ? extra.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [],
+            CandidateEnvironment = values.TryGetValue("candidate-env", out var environment)
+                ? environment.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1])
+                : new Dictionary<string, string>(),
         };
         if (options.Stores.Contains("postgres") && options.PostgresConnection is null)
         {

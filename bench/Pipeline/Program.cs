@@ -19,6 +19,8 @@ var tables = new List<string>();
 foreach (var store in options.Stores)
 {
     var ours = OurServer(store);
+    // A trial: the candidate takes the reference's place, on its own port, on the same store.
+    var other = options.IsTrial ? Candidate(ours) : reference;
     Console.WriteLine($"== {store}: seeding {options.Users:N0} users");
     await using (var seeding = await ServerProcess.StartAsync(ours, LogPath("seed")))
     {
@@ -29,11 +31,11 @@ foreach (var store in options.Stores)
     for (var round = 0; round < options.Rounds; round++)
     {
         // Alternate which side goes first, so drift in the machine's load hits both.
-        var order = round % 2 == 0 ? new[] { (reference, "reference"), (ours, "ours") } : [(ours, "ours"), (reference, "reference")];
+        var order = round % 2 == 0 ? new[] { (other, "reference"), (ours, "ours") } : [(ours, "ours"), (other, "reference")];
         foreach (var (spec, side) in order)
         {
             Console.WriteLine($"== {store} round {round + 1}/{options.Rounds}: {side}");
-            await MeasureAsync(spec, side == "ours" ? bearer : null, results[side]);
+            await MeasureAsync(spec, side == "ours" || options.IsTrial ? bearer : null, results[side]);
         }
     }
 
@@ -44,6 +46,20 @@ foreach (var store in options.Stores)
 Console.WriteLine();
 Console.WriteLine(string.Join(Environment.NewLine, tables));
 return 0;
+
+ServerSpec Candidate(ServerSpec ours)
+{
+    const int port = 55063;
+    var arguments = ours.Arguments.Select(argument => argument.StartsWith("--Server:GrpcPort=", StringComparison.Ordinal) ? $"--Server:GrpcPort={port}"
+        : argument.StartsWith("--Server:HttpPort=", StringComparison.Ordinal) ? "--Server:HttpPort=55083" : argument).ToList();
+    if (options.CandidateDll is { } dll)
+    {
+        arguments[0] = dll;
+    }
+
+    arguments.AddRange(options.CandidateArguments);
+    return new ServerSpec("candidate", port, Path.GetDirectoryName(arguments[0])!, arguments, options.CandidateEnvironment);
+}
 
 ServerSpec OurServer(string store)
 {

@@ -27,7 +27,7 @@ internal static class Report
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant, $"### {store}: medians of {options.Rounds} alternating rounds, {options.Seconds} s per GetUser run");
-        text.AppendLine("| workload | reference | our server | ratio |");
+        text.AppendLine(options.IsTrial ? "| workload | candidate (trial) | our server | ratio |" : "| workload | reference | our server | ratio |");
         text.AppendLine("|---|---|---|---|");
         // What the issue judges by first: the server's own CPU per call (from /proc, whoever
         // else shares the cores) and latency at one caller. Throughput is context.

@@ -2,6 +2,8 @@
 # bench/Pipeline: our server (Production configuration: JWT on every call, metrics, default logging)
 # against bench/ReferenceServer, on SQLite and on PostgreSQL, alternating, medians, ratios.
 # Usage: bench/Pipeline/run.sh [--stores sqlite,postgres] [--rounds 3] [--seconds 10] [--warmup-seconds 20]
+# A trial (a candidate build or setting in the reference's place; see README.md):
+#        bench/Pipeline/run.sh --candidate-ref GIT_REF | --candidate-args "--Key=value ..." | --candidate-env "NAME=value ..."
 # The measuring part holds /tmp/bench.lock, so concurrent benchmark runs queue. See README.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,8 +22,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+args=()
+candidate_ref=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = --candidate-ref ]; then candidate_ref="$2"; shift 2; else args+=("$1"); shift; fi
+done
+
 echo "== publishing (Release)"
 dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server"
+if [ -n "$candidate_ref" ]; then
+  git worktree add --detach "$WORK/candidate-src" "$candidate_ref" >/dev/null
+  dotnet publish -c Release -r linux-x64 -v q -nologo "$WORK/candidate-src/src/UserSystem.Server/UserSystem.Server.csproj" -o "$WORK/candidate"
+  git worktree remove --force "$WORK/candidate-src"
+  args+=(--candidate "$WORK/candidate/UserSystem.Server.dll")
+fi
 dotnet publish -c Release -v q -nologo bench/ReferenceServer/ReferenceServer.csproj -o "$WORK/reference"
 dotnet build -c Release -v q -nologo bench/Pipeline/Pipeline.csproj
 
@@ -34,4 +48,4 @@ psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABAS
 mkdir -p "$WORK/run" && chmod 777 "$WORK/run"
 flock -o /tmp/bench.lock dotnet bench/Pipeline/bin/Release/net10.0/Pipeline.dll \
   --server "$WORK/server/UserSystem.Server.dll" --reference "$WORK/reference/ReferenceServer.dll" --work "$WORK/run" \
-  --postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_users" "$@"
+  --postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_users" "${args[@]}"
