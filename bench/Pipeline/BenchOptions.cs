@@ -26,6 +26,9 @@ internal sealed class BenchOptions
     public IReadOnlyList<string> CandidateArguments { get; init; } = [];
     public IReadOnlyDictionary<string, string> CandidateEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary><c>--workloads getuser</c>: only the warm-up and GetUser 1x50 and 4x100 (trials); default all.</summary>
+    public bool GetUserOnly { get; init; }
+
     public bool IsTrial => CandidateDll is not null || CandidateArguments.Count > 0 || CandidateEnvironment.Count > 0;
 
     public static BenchOptions Parse(string[] args)
@@ -59,6 +62,7 @@ internal sealed class BenchOptions
             Users = Int("users", 100_000),
             StreamCalls = Int("stream-calls", 3),
             GetUserId = Int("get-user-id", 42),
+            GetUserOnly = values.GetValueOrDefault("workloads") == "getuser",
             CandidateDll = values.GetValueOrDefault("candidate"),
             CandidateArguments = values.TryGetValue("candidate-args", out var extra) ? extra.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [],
             CandidateEnvironment = values.TryGetValue("candidate-env", out var environment)

@@ -94,24 +94,35 @@ async Task MeasureAsync(ServerSpec spec, string? token, SideResults into)
         into.StartToServing.Add(server.StartToServing.TotalMilliseconds);
         var warm = await LoadAsync(server, "GetUser", getBody, token, 1, 50, options.WarmupSeconds, 0);
         into.Warmup.Add(warm.Windows(5));
-        var single = await LoadAsync(server, "GetUser", getBody, token, 1, 1, options.Seconds, 0);
-        into.GetUser1x1.Add(single);
         var small = await LoadAsync(server, "GetUser", getBody, token, 1, 50, options.Seconds, 0);
         into.GetUser1x50.Add(small);
         var large = await LoadAsync(server, "GetUser", getBody, token, 4, 100, options.Seconds, 0);
         into.GetUser4x100.Add(large);
+        Console.WriteLine($"  serving after {server.StartToServing.TotalMilliseconds:F0} ms; first windows {string.Join(" ", warm.Windows(5).Select(w => w.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}; " +
+            $"1x50 {small.RequestsPerSecond:N0}/s p99 {small.P99Milliseconds:F1} ms, {small.ServerCpuMicrosPerCall:F1} us CPU/call; " +
+            $"4x100 {large.RequestsPerSecond:N0}/s p99 {large.P99Milliseconds:F1} ms, {large.ServerCpuMicrosPerCall:F1} us CPU/call");
+        if (options.GetUserOnly)
+        {
+            return;
+        }
+
+        var single = await LoadAsync(server, "GetUser", getBody, token, 1, 1, options.Seconds, 0);
+        into.GetUser1x1.Add(single);
         var stream = await LoadAsync(server, "StreamUsers", streamBody, token, 1, 1, 0, options.StreamCalls);
         into.StreamUsersPerSecond.Add(stream.RequestsPerSecond * options.Users);
         into.StreamBytesPerCall.Add(stream.DataBytesPerCall);
         into.StreamCpuMicrosPerUser.Add(stream.ServerCpuMicrosPerCall / options.Users);
         into.LoadedRss.Add(server.ResidentMegabytes());
-        Console.WriteLine($"  serving after {server.StartToServing.TotalMilliseconds:F0} ms; first windows {string.Join(" ", warm.Windows(5).Select(w => w.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))}; " +
-            $"1x1 p50 {single.P50Milliseconds:F2} ms p99 {single.P99Milliseconds:F2} ms, {single.ServerCpuMicrosPerCall:F1} us CPU/call; " +
-            $"1x50 {small.ServerCpuMicrosPerCall:F1} us CPU/call, 4x100 {large.ServerCpuMicrosPerCall:F1} us CPU/call; 1x50 {small.RequestsPerSecond:N0}/s p99 {small.P99Milliseconds:F1} ms ({small.DataBytesPerCall:F0} B/call); 4x100 {large.RequestsPerSecond:N0}/s p99 {large.P99Milliseconds:F1} ms; " +
-            $"stream {stream.RequestsPerSecond * options.Users:N0} users/s ({stream.DataBytesPerCall / options.Users:F1} B/user)");
+        Console.WriteLine($"  1x1 p50 {single.P50Milliseconds:F2} ms p99 {single.P99Milliseconds:F2} ms, {single.ServerCpuMicrosPerCall:F1} us CPU/call; " +
+            $"stream {stream.RequestsPerSecond * options.Users:N0} users/s ({stream.DataBytesPerCall / options.Users:F1} B/user, {stream.ServerCpuMicrosPerCall / options.Users:F2} us CPU/user)");
     }
 
     // Another fresh start for idle memory: nothing but the health check has run.
+    if (options.GetUserOnly)
+    {
+        return;
+    }
+
     await using (var idle = await ServerProcess.StartAsync(spec, LogPath(spec.Name)))
     {
         into.StartToServing.Add(idle.StartToServing.TotalMilliseconds);

@@ -60,8 +60,16 @@ internal static class Report
         Row(text, name + " p99 (ms)", Median(reference.Select(r => r.P99Milliseconds)), Median(ours.Select(r => r.P99Milliseconds)), "F1");
     }
 
-    private static void Row(StringBuilder text, string name, double reference, double ours, string format) =>
+    private static void Row(StringBuilder text, string name, double reference, double ours, string format)
+    {
+        // A workload this run skipped (--workloads getuser) has no row.
+        if (double.IsNaN(reference) && double.IsNaN(ours))
+        {
+            return;
+        }
+
         text.AppendLine(Invariant, $"| {name} | {reference.ToString(format, Invariant)} | {ours.ToString(format, Invariant)} | {ours / reference:F2} |");
+    }
 
     private static string Curve(List<IReadOnlyList<double>> runs)
     {
