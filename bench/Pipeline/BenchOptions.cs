@@ -18,27 +18,33 @@ internal sealed class BenchOptions
     public int StreamCalls { get; init; } = 3;
     public int GetUserId { get; init; } = 42;
 
-    /// <summary>
-    /// A trial instead of the reference: another build of our server (<c>--candidate</c>, default
-    /// the same one) with extra arguments and environment, measured the same way as ours.
-    /// </summary>
-    public string? CandidateDll { get; init; }
-    public IReadOnlyList<string> CandidateArguments { get; init; } = [];
-    public IReadOnlyDictionary<string, string> CandidateEnvironment { get; init; } = new Dictionary<string, string>();
-
     /// <summary><c>--workloads getuser</c>: only the warm-up and GetUser 1x50 and 4x100 (trials); default all.</summary>
     public bool GetUserOnly { get; init; }
 
-    public bool IsTrial => CandidateDll is not null || CandidateArguments.Count > 0 || CandidateEnvironment.Count > 0;
+    /// <summary>
+    /// Trials instead of the reference (<c>--trial NAME=KIND:VALUE</c>, repeatable): our server
+    /// again, as another build (<c>dll:PATH</c>; run.sh turns <c>ref:GIT_REF</c> into one), with
+    /// extra arguments (<c>args:--Key=value ...</c>) or environment (<c>env:NAME=value ...</c>).
+    /// </summary>
+    public IReadOnlyList<Trial> Trials { get; init; } = [];
+
+    public bool IsTrial => Trials.Count > 0;
 
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var trials = new List<Trial>();
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
             {
                 throw new ArgumentException($"expected --name value, got '{args[i]}'");
+            }
+
+            if (args[i] == "--trial")
+            {
+                trials.Add(Trial.Parse(args[++i]));
+                continue;
             }
 
             values[args[i][2..]] = args[++i];
@@ -63,11 +69,7 @@ internal sealed class BenchOptions
             StreamCalls = Int("stream-calls", 3),
             GetUserId = Int("get-user-id", 42),
             GetUserOnly = values.GetValueOrDefault("workloads") == "getuser",
-            CandidateDll = values.GetValueOrDefault("candidate"),
-            CandidateArguments = values.TryGetValue("candidate-args", out var extra) ? extra.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [],
-            CandidateEnvironment = values.TryGetValue("candidate-env", out var environment)
-                ? environment.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1])
-                : new Dictionary<string, string>(),
+            Trials = trials,
         };
         if (options.Stores.Contains("postgres") && options.PostgresConnection is null)
         {
@@ -75,5 +77,29 @@ internal sealed class BenchOptions
         }
 
         return options;
+    }
+}
+
+/// <summary>One trial: a name, and how its server differs from ours.</summary>
+internal sealed record Trial(string Name, string? Dll, IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string> Environment)
+{
+    public static Trial Parse(string text)
+    {
+        var (name, spec) = Split(text, '=', "--trial NAME=KIND:VALUE");
+        var (kind, value) = Split(spec, ':', "--trial NAME=KIND:VALUE");
+        var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return kind switch
+        {
+            "dll" => new Trial(name, value, [], new Dictionary<string, string>()),
+            "args" => new Trial(name, null, words, new Dictionary<string, string>()),
+            "env" => new Trial(name, null, [], words.Select(word => Split(word, '=', "env:NAME=value")).ToDictionary(pair => pair.Key, pair => pair.Value)),
+            _ => throw new ArgumentException($"--trial {text}: the kind is dll, args or env (run.sh turns ref:GIT_REF into dll:PATH)"),
+        };
+    }
+
+    private static KeyValuePair<string, string> Split(string text, char separator, string expected)
+    {
+        var at = text.IndexOf(separator, StringComparison.Ordinal);
+        return at > 0 ? new(text[..at], text[(at + 1)..]) : throw new ArgumentException($"expected {expected}, got '{text}'");
     }
 }

@@ -19,27 +19,29 @@ var tables = new List<string>();
 foreach (var store in options.Stores)
 {
     var ours = OurServer(store);
-    // A trial: the candidate takes the reference's place, on its own port, on the same store.
-    var other = options.IsTrial ? Candidate(ours) : reference;
+    // Trials take the reference's place: our server again, changed, on its own port, same store.
+    var sides = new List<ServerSpec> { ours };
+    sides.AddRange(options.IsTrial ? options.Trials.Select((trial, index) => TrialServer(ours, trial, index)) : [reference]);
     Console.WriteLine($"== {store}: seeding {options.Users:N0} users");
     await using (var seeding = await ServerProcess.StartAsync(ours, LogPath("seed")))
     {
         await Seeder.SeedAsync(seeding, bearer, options.Users);
     }
 
-    var results = new Dictionary<string, SideResults> { ["reference"] = new(), ["ours"] = new() };
+    var results = sides.ToDictionary(side => side.Name, _ => new SideResults());
     for (var round = 0; round < options.Rounds; round++)
     {
-        // Alternate which side goes first, so drift in the machine's load hits both.
-        var order = round % 2 == 0 ? new[] { (other, "reference"), (ours, "ours") } : [(ours, "ours"), (other, "reference")];
-        foreach (var (spec, side) in order)
+        // Rotate which side goes first, so drift in the machine's load hits every side.
+        foreach (var spec in sides.Skip(round % sides.Count).Concat(sides.Take(round % sides.Count)))
         {
-            Console.WriteLine($"== {store} round {round + 1}/{options.Rounds}: {side}");
-            await MeasureAsync(spec, side == "ours" || options.IsTrial ? bearer : null, results[side]);
+            Console.WriteLine($"== {store} round {round + 1}/{options.Rounds}: {spec.Name}");
+            await MeasureAsync(spec, spec == reference ? null : bearer, results[spec.Name]);
         }
     }
 
-    tables.Add(Report.Table(store, options, results["reference"], results["ours"]));
+    tables.Add(options.IsTrial
+        ? Report.TrialTable(store, options, results["ours"], [.. options.Trials.Select(trial => (trial.Name, results[trial.Name]))])
+        : Report.Table(store, options, results["reference"], results["ours"]));
     Console.WriteLine(tables[^1]);
 }
 
@@ -47,18 +49,18 @@ Console.WriteLine();
 Console.WriteLine(string.Join(Environment.NewLine, tables));
 return 0;
 
-ServerSpec Candidate(ServerSpec ours)
+ServerSpec TrialServer(ServerSpec ours, Trial trial, int index)
 {
-    const int port = 55063;
+    var port = 55063 + (2 * index);
     var arguments = ours.Arguments.Select(argument => argument.StartsWith("--Server:GrpcPort=", StringComparison.Ordinal) ? $"--Server:GrpcPort={port}"
-        : argument.StartsWith("--Server:HttpPort=", StringComparison.Ordinal) ? "--Server:HttpPort=55083" : argument).ToList();
-    if (options.CandidateDll is { } dll)
+        : argument.StartsWith("--Server:HttpPort=", StringComparison.Ordinal) ? $"--Server:HttpPort={port + 1000}" : argument).ToList();
+    if (trial.Dll is { } dll)
     {
         arguments[0] = dll;
     }
 
-    arguments.AddRange(options.CandidateArguments);
-    return new ServerSpec("candidate", port, Path.GetDirectoryName(arguments[0])!, arguments, options.CandidateEnvironment);
+    arguments.AddRange(trial.Arguments);
+    return new ServerSpec(trial.Name, port, Path.GetDirectoryName(arguments[0])!, arguments, trial.Environment);
 }
 
 ServerSpec OurServer(string store)

@@ -2,8 +2,8 @@
 # bench/Pipeline: our server (Production configuration: JWT on every call, metrics, default logging)
 # against bench/ReferenceServer, on SQLite and on PostgreSQL, alternating, medians, ratios.
 # Usage: bench/Pipeline/run.sh [--stores sqlite,postgres] [--rounds 3] [--seconds 10] [--warmup-seconds 20]
-# A trial (a candidate build or setting in the reference's place; see README.md):
-#        bench/Pipeline/run.sh --candidate-ref GIT_REF | --candidate-args "--Key=value ..." | --candidate-env "NAME=value ..."
+# Trials (our server changed, in the reference's place; repeatable; see README.md):
+#        bench/Pipeline/run.sh --workloads getuser --trial NAME=ref:GIT_REF --trial NAME="env:NAME=value ..." --trial NAME="args:--Key=value ..."
 # The measuring part holds /tmp/bench.lock, so concurrent benchmark runs queue. See README.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,20 +22,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-args=()
-candidate_ref=""
-while [ $# -gt 0 ]; do
-  if [ "$1" = --candidate-ref ]; then candidate_ref="$2"; shift 2; else args+=("$1"); shift; fi
-done
-
 echo "== publishing (Release)"
 dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server"
-if [ -n "$candidate_ref" ]; then
-  git worktree add --detach "$WORK/candidate-src" "$candidate_ref" >/dev/null
-  dotnet publish -c Release -r linux-x64 -v q -nologo "$WORK/candidate-src/src/UserSystem.Server/UserSystem.Server.csproj" -o "$WORK/candidate"
-  git worktree remove --force "$WORK/candidate-src"
-  args+=(--candidate "$WORK/candidate/UserSystem.Server.dll")
-fi
+# A trial on a git ref: that build of the server, published beside ours.
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = --trial ] && [[ "$2" == *=ref:* ]]; then
+    name="${2%%=*}"; ref="${2#*=ref:}"
+    git worktree add --detach "$WORK/src-$name" "$ref" >/dev/null
+    dotnet publish -c Release -r linux-x64 -v q -nologo "$WORK/src-$name/src/UserSystem.Server/UserSystem.Server.csproj" -o "$WORK/trial-$name"
+    git worktree remove --force "$WORK/src-$name"
+    args+=(--trial "$name=dll:$WORK/trial-$name/UserSystem.Server.dll"); shift 2
+  else
+    args+=("$1"); shift
+  fi
+done
 dotnet publish -c Release -v q -nologo bench/ReferenceServer/ReferenceServer.csproj -o "$WORK/reference"
 dotnet build -c Release -v q -nologo bench/Pipeline/Pipeline.csproj
 
