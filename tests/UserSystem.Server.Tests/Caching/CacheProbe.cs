@@ -10,9 +10,9 @@ internal static class CacheProbe
 {
     private static readonly HybridCacheEntryOptions LookupOnly = new() { Flags = HybridCacheEntryFlags.DisableUnderlyingData };
 
-    /// <summary>Waits until the server's cache follows the change feed (until then it is bypassed).</summary>
-    public static Task WaitUntilFollowingAsync(TestServer server) =>
-        Poll.UntilAsync(() => server.Services.GetRequiredService<InvalidationClock>().IsFollowing).DefaultTimeout();
+    /// <summary>Waits until the server's cache is trusted: it follows the change feed and (PostgreSQL) hears change notices. Until then it is bypassed.</summary>
+    public static Task WaitUntilTrustedAsync(TestServer server) =>
+        Poll.UntilAsync(() => server.Services.GetRequiredService<InvalidationClock>().IsTrusted).DefaultTimeout();
 
     /// <summary>The entry the server would serve for <paramref name="id"/>: present and not refused by its clock.</summary>
     public static async Task<CachedUser?> ServedEntryAsync(TestServer server, int id)

@@ -35,8 +35,8 @@ public abstract class TwoInstanceCacheTests : IAsyncLifetime
         // One after the other: the first start creates the schema.
         A = await TestServer.StartAsync(databasePath, [.. storage, .. cache]);
         B = await TestServer.StartAsync(databasePath, [.. storage, .. cache]);
-        await CacheProbe.WaitUntilFollowingAsync(A);
-        await CacheProbe.WaitUntilFollowingAsync(B);
+        await CacheProbe.WaitUntilTrustedAsync(A);
+        await CacheProbe.WaitUntilTrustedAsync(B);
     }
 
     public async Task DisposeAsync()
