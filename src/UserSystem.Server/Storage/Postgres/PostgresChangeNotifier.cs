@@ -11,7 +11,7 @@ namespace UserSystem.Server.Storage.Postgres;
 /// (<see cref="ChangeNotice"/>), and each instance's listener hands them to its
 /// <see cref="IChangeNoticeSubscriber"/>s as they arrive, ahead of the ordered feed; for watchers
 /// they stay a wake-up hint (they re-read the events table, so a lost one costs latency, never
-/// events). Our own notifications are ignored: this process knew of those commits already.
+/// events). Our own notifications wake nobody here: this process was woken at its commits.
 /// </summary>
 /// <remarks>
 /// A subscriber is told when notices may be missed: until the first <c>LISTEN</c>, and from a
@@ -46,7 +46,7 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
     private Task? _sender;
 
     // The backend of our own sending connection: its notifications echo back to our listener, and
-    // this process knew of those commits already.
+    // this process's watchers were woken at those commits already.
     private int _senderProcessId;
 
     public PostgresChangeNotifier(NpgsqlDataSource unpooledSource, IEnumerable<IChangeNoticeSubscriber> subscribers, TimeProvider time, ILogger logger)
@@ -182,10 +182,13 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
                     await using var connection = await _source.OpenConnectionAsync(stopping);
                     connection.Notification += (_, notification) =>
                     {
+                        // Our own echo is announced too: a process id is only unique on one node,
+                        // and while a failover moves the connections it may name another
+                        // instance's sender. Invalidating our own change again costs one re-read.
+                        Announce(ChangeNotice.Parse(notification.Payload));
                         if (notification.PID != Volatile.Read(ref _senderProcessId))
                         {
                             _local.Pulse();
-                            Announce(ChangeNotice.Parse(notification.Payload));
                         }
                     };
                     await using (var listen = new NpgsqlCommand($"LISTEN {Channel};", connection))
