@@ -2,7 +2,7 @@
 # bench/CacheStaleness: the longest time another instance serves a user as it was before an
 # acknowledged change, while a CreateBatchUsers is held open (which holds the ordered change feed
 # back). Two Release instances on a throwaway PostgreSQL; Program.cs runs the rounds. See README.md.
-# Usage: bench/CacheStaleness/run.sh [ROUNDS (200)] [USERS (20)]
+# Usage: bench/CacheStaleness/run.sh [ROUNDS (200)] [USERS (20)] [WARMUP ROUNDS (20)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # One benchmark at a time on this machine: queue on the shared lock.
@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 
 ROUNDS="${1:-200}"
 USERS="${2:-20}"
+WARMUP="${3:-20}"
 PG_PORT="${PG_PORT:-55444}"
 A_GRPC=55181; A_HTTP=55182; B_GRPC=55183; B_HTTP=55184
 
@@ -50,7 +51,7 @@ start_server() { # GRPC_PORT HTTP_PORT
 start_server $A_GRPC $A_HTTP
 start_server $B_GRPC $B_HTTP
 
-echo "== $ROUNDS rounds over $USERS users, a CreateBatchUsers held open on A throughout"
+echo "== $WARMUP warm-up rounds, then $ROUNDS rounds over $USERS users, a CreateBatchUsers held open on A throughout"
 dotnet bench/CacheStaleness/bin/Release/net10.0/CacheStaleness.dll \
-  "http://127.0.0.1:$A_GRPC" "http://127.0.0.1:$B_GRPC" "$CONNECTION" "$ROUNDS" "$USERS" 2>"$WORK/rounds.log"
+  "http://127.0.0.1:$A_GRPC" "http://127.0.0.1:$B_GRPC" "$CONNECTION" "$ROUNDS" "$USERS" "$WARMUP" 2>"$WORK/rounds.log"
 tail -n 3 "$WORK/rounds.log" | sed 's/^/  last rounds: /'
