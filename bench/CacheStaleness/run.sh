@@ -14,15 +14,13 @@ WARMUP="${3:-20}"
 PG_PORT="${PG_PORT:-55444}"
 A_GRPC=55181; A_HTTP=55182; B_GRPC=55183; B_HTTP=55184
 
-bash scripts/setup/postgres.sh >/dev/null
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+source bench/lib/postgres.sh
 WORK="$(mktemp -d /tmp/user-system-staleness-XXXXXX)"
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+chmod 755 "$WORK"   # the cluster's folder inside is the postgres user's
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  bench_postgres_stop "$WORK/pg"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -31,10 +29,7 @@ echo "== building (Release; the server published for this machine, as the Docker
 dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
 dotnet build -c Release -v q -nologo bench/CacheStaleness/CacheStaleness.csproj >/dev/null
 
-# A throwaway cluster with PostgreSQL's default settings.
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
-  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg" start >/dev/null
+bench_postgres_start "$WORK/pg" "$PG_PORT"
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench_staleness"
 CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_staleness"
 

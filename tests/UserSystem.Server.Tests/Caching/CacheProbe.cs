@@ -1,5 +1,7 @@
+using Grpc.Core;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
+using UserSystem.Contracts;
 using UserSystem.Server.Caching;
 using UserSystem.Testing;
 
@@ -35,6 +37,20 @@ internal static class CacheProbe
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The status a <c>GetUser</c> of <paramref name="id"/> through <paramref name="server"/> answers (OK when it answers the user).</summary>
+    public static async Task<StatusCode> StatusOfGetUserAsync(TestServer server, int id)
+    {
+        try
+        {
+            await server.Client.GetUserAsync(new GetUserRequest { Id = id }).ResponseAsync;
+            return StatusCode.OK;
+        }
+        catch (RpcException exception)
+        {
+            return exception.StatusCode;
         }
     }
 }

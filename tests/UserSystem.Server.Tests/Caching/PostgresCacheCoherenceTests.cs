@@ -58,7 +58,7 @@ public sealed class PostgresCacheCoherenceTests : IAsyncLifetime
 
         await _b.Client.SetUserStatusAsync(new SetUserStatusRequest { Id = user.Id, Status = UserStatus.Suspended }).ResponseAsync.DefaultTimeout();
 
-        var onA = await CacheProbe.EventuallyAsync(() => StatusOfGetUserAsync(_a, user.Id), code => code == StatusCode.PermissionDenied, Budget);
+        var onA = await CacheProbe.EventuallyAsync(() => CacheProbe.StatusOfGetUserAsync(_a, user.Id), code => code == StatusCode.PermissionDenied, Budget);
         Assert.Equal(StatusCode.PermissionDenied, onA);
         // It came ahead of the ordered feed, which the batch still holds back.
         Assert.True(await BatchHoldsTheFeedAsync(), "the batch's transaction was still open");
@@ -71,7 +71,7 @@ public sealed class PostgresCacheCoherenceTests : IAsyncLifetime
         while (DateTime.UtcNow < heldUntil)
         {
             await batch.RequestStream.WriteAsync(Users.NewRequest($"Held {sent++}")).DefaultTimeout();
-            Assert.Equal(StatusCode.PermissionDenied, await StatusOfGetUserAsync(_a, user.Id).DefaultTimeout());
+            Assert.Equal(StatusCode.PermissionDenied, await CacheProbe.StatusOfGetUserAsync(_a, user.Id).DefaultTimeout());
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
@@ -97,7 +97,7 @@ public sealed class PostgresCacheCoherenceTests : IAsyncLifetime
         await CacheProbe.WaitUntilTrustedAsync(_b);
 
         Assert.Null(await CacheProbe.ServedEntryAsync(_b, user.Id));
-        Assert.Equal(StatusCode.PermissionDenied, await StatusOfGetUserAsync(_b, user.Id).DefaultTimeout());
+        Assert.Equal(StatusCode.PermissionDenied, await CacheProbe.StatusOfGetUserAsync(_b, user.Id).DefaultTimeout());
     }
 
     private async Task<Contracts.User> CreateCachedOnBothAsync(string name)
@@ -110,19 +110,6 @@ public sealed class PostgresCacheCoherenceTests : IAsyncLifetime
         }
 
         return user;
-    }
-
-    private static async Task<StatusCode> StatusOfGetUserAsync(TestServer server, int id)
-    {
-        try
-        {
-            await server.Client.GetUserAsync(new GetUserRequest { Id = id }).ResponseAsync;
-            return StatusCode.OK;
-        }
-        catch (RpcException exception)
-        {
-            return exception.StatusCode;
-        }
     }
 
     private async Task WaitForNewListenersAsync(int[] dropped)
