@@ -61,9 +61,9 @@ public sealed class PostgresCacheCoherenceTests : IAsyncLifetime
         var onA = await CacheProbe.EventuallyAsync(() => CacheProbe.StatusOfGetUserAsync(_a, user.Id), code => code == StatusCode.PermissionDenied, Budget);
         Assert.Equal(StatusCode.PermissionDenied, onA);
         // It came ahead of the ordered feed, which the batch still holds back.
-        Assert.True(await BatchHoldsTheFeedAsync(), "the batch's transaction was still open");
+        Assert.True(await BatchHoldsTheFeedAsync().DefaultTimeout(), "the batch's transaction was still open");
         Assert.True(
-            _a.Services.GetRequiredService<ChangeFeedFollower>().DeliveredThrough < await NewestEventOfAsync(user.Id),
+            _a.Services.GetRequiredService<ChangeFeedFollower>().DeliveredThrough < await NewestEventOfAsync(user.Id).DefaultTimeout(),
             "A's change feed had not delivered the suspension yet");
 
         // The batch stays open for its 20 s, its client sending slowly; A keeps refusing the user.
@@ -75,7 +75,7 @@ public sealed class PostgresCacheCoherenceTests : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
-        Assert.True(await BatchHoldsTheFeedAsync(), "the batch was held open for its whole time");
+        Assert.True(await BatchHoldsTheFeedAsync().DefaultTimeout(), "the batch was held open for its whole time");
         await batch.RequestStream.CompleteAsync().DefaultTimeout();
         Assert.Equal(sent, (await batch.ResponseAsync.DefaultTimeout()).CreatedCount);
     }
@@ -87,10 +87,10 @@ public sealed class PostgresCacheCoherenceTests : IAsyncLifetime
         // A change that commits with no notice: what a listener that is down misses (or what a
         // writer that crashes between its commit and its notification leaves). It writes no event,
         // so the feed never reports it either.
-        await ExecuteAsync($"UPDATE users SET status = {(int)AccountStatus.Suspended}, version = version + 1 WHERE id = {user.Id};");
+        await ExecuteAsync($"UPDATE users SET status = {(int)AccountStatus.Suspended}, version = version + 1 WHERE id = {user.Id};").DefaultTimeout();
         Assert.NotNull(await CacheProbe.ServedEntryAsync(_b, user.Id)); // unheard of: still served
 
-        var dropped = await TerminateListenerConnectionsAsync();
+        var dropped = await TerminateListenerConnectionsAsync().DefaultTimeout();
         Assert.NotEmpty(dropped);
         // Both instances listen again, on new connections.
         await WaitForNewListenersAsync(dropped).DefaultTimeout();

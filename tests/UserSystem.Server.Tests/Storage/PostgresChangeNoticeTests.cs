@@ -35,19 +35,19 @@ public sealed class PostgresChangeNoticeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _writer.DisposeAsync();
-        await _listener.DisposeAsync();
-        await _sources.DisposeAsync();
+        await _writer.DisposeAsync().AsTask().DefaultTimeout();
+        await _listener.DisposeAsync().AsTask().DefaultTimeout();
+        await _sources.DisposeAsync().AsTask().DefaultTimeout();
     }
 
     [Fact]
     public async Task ChangesThroughAnotherInstance_AreHeardByUserId_CreatesAreNot()
     {
-        var created = await _writer.CreateAsync(new NewUser("Noticed", Users.UniqueEmail(), 30, []), CancellationToken.None);
-        var other = await _writer.CreateAsync(new NewUser("Deleted", Users.UniqueEmail(), 30, []), CancellationToken.None);
+        var created = await _writer.CreateAsync(new NewUser("Noticed", Users.UniqueEmail(), 30, []), CancellationToken.None).DefaultTimeout();
+        var other = await _writer.CreateAsync(new NewUser("Deleted", Users.UniqueEmail(), 30, []), CancellationToken.None).DefaultTimeout();
 
-        await _writer.SetStatusAsync(created.Id, AccountStatus.Suspended, null, ChangeContext.None, CancellationToken.None);
-        await _writer.DeleteAsync(other.Id, null, ChangeContext.None, CancellationToken.None);
+        await _writer.SetStatusAsync(created.Id, AccountStatus.Suspended, null, ChangeContext.None, CancellationToken.None).DefaultTimeout();
+        await _writer.DeleteAsync(other.Id, null, ChangeContext.None, CancellationToken.None).DefaultTimeout();
 
         await _heard.WaitForAsync($"changed {created.Id}").DefaultTimeout();
         await _heard.WaitForAsync($"changed {other.Id}").DefaultTimeout();
@@ -60,10 +60,10 @@ public sealed class PostgresChangeNoticeTests : IAsyncLifetime
         _heard.Clear();
         await using (var admin = new NpgsqlConnection(_connectionString))
         {
-            await admin.OpenAsync();
+            await admin.OpenAsync().DefaultTimeout();
             await using var kill = new NpgsqlCommand(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'user-system-listener';", admin);
-            Assert.True((long)(await kill.ExecuteScalarAsync())! >= 1);
+            Assert.True((long)(await kill.ExecuteScalarAsync().DefaultTimeout())! >= 1);
         }
 
         await _heard.WaitForAsync("listening").DefaultTimeout();
