@@ -71,7 +71,8 @@ public sealed class PostgresSilentListenerTests(ITestOutputHelper output) : IAsy
 
     private static async Task SignalAsync(string signal, int pid)
     {
-        using var kill = Process.Start("kill", [signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // bash's own kill: a minimal machine may have no kill binary (procps).
+        using var kill = Process.Start("bash", ["-c", $"kill {signal} {pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
     }
