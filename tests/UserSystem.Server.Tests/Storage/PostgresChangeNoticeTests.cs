@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using Npgsql;
 using UserSystem.Server.Domain;
-using UserSystem.Server.Storage;
 using UserSystem.Server.Storage.Postgres;
 using UserSystem.Testing;
 using UserSystem.Validation;
@@ -15,7 +13,7 @@ namespace UserSystem.Server.Tests.Storage;
 /// </summary>
 public sealed class PostgresChangeNoticeTests : IAsyncLifetime
 {
-    private readonly Recorder _heard = new();
+    private readonly NoticeRecorder _heard = new();
     private string _connectionString = "";
     private PostgresDataSources _sources = null!;
     private PostgresUserStore _listener = null!;
@@ -70,31 +68,5 @@ public sealed class PostgresChangeNoticeTests : IAsyncLifetime
         var events = _heard.Events;
         var cut = events.IndexOf("not listening");
         Assert.True(cut >= 0 && cut < events.IndexOf("listening"), string.Join(", ", events));
-    }
-
-    /// <summary>What the listener told its subscriber, in order.</summary>
-    private sealed class Recorder : IChangeNoticeSubscriber
-    {
-        private readonly ConcurrentQueue<string> _events = new();
-
-        public List<string> Events => [.. _events];
-
-        public void NotListening() => _events.Enqueue("not listening");
-
-        public void Listening() => _events.Enqueue("listening");
-
-        public void Changed(IReadOnlyList<int> userIds)
-        {
-            foreach (var id in userIds)
-            {
-                _events.Enqueue($"changed {id}");
-            }
-        }
-
-        public void EverythingChanged() => _events.Enqueue("everything");
-
-        public void Clear() => _events.Clear();
-
-        public Task WaitForAsync(string what) => Poll.UntilAsync(() => _events.Contains(what));
     }
 }

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
-using UserSystem.Server.Storage;
 using UserSystem.Server.Storage.Postgres;
 using UserSystem.Testing;
 using Xunit.Abstractions;
@@ -16,7 +14,7 @@ namespace UserSystem.Server.Tests.Storage;
 /// </summary>
 public sealed class PostgresSilentListenerTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly ConcurrentQueue<string> _heard = new();
+    private readonly NoticeRecorder _heard = new();
     private PostgresServer _postgres = null!;
     private string _connectionString = "";
     private PostgresUserStore _store = null!;
@@ -26,10 +24,10 @@ public sealed class PostgresSilentListenerTests(ITestOutputHelper output) : IAsy
     {
         _postgres = await PostgresServer.StartDedicatedAsync().WaitAsync(TimeSpan.FromMinutes(2));
         _connectionString = await _postgres.CreateDatabaseAsync();
-        _store = new PostgresUserStore(PostgresDataSources.Create(_connectionString), TimeProvider.System, noticeSubscribers: [new Recorder(_heard)]);
+        _store = new PostgresUserStore(PostgresDataSources.Create(_connectionString), TimeProvider.System, noticeSubscribers: [_heard]);
         await _store.InitializeAsync(CancellationToken.None).DefaultTimeout();
         await _store.WaitForEventsAsync(0, TimeSpan.FromMilliseconds(10), CancellationToken.None).DefaultTimeout();
-        await Poll.UntilAsync(() => _heard.Contains("listening")).DefaultTimeout();
+        await _heard.WaitForAsync("listening").DefaultTimeout();
     }
 
     public async Task DisposeAsync()
@@ -51,9 +49,9 @@ public sealed class PostgresSilentListenerTests(ITestOutputHelper output) : IAsy
         var silent = Stopwatch.StartNew();
         await SignalAsync("-STOP", _stopped).DefaultTimeout();
 
-        await Poll.UntilAsync(() => _heard.Contains("not listening")).DefaultTimeout();
+        await _heard.WaitForAsync("not listening").DefaultTimeout();
         output.WriteLine($"found silent after {silent.Elapsed.TotalSeconds:F1} s");
-        await Poll.UntilAsync(() => _heard.Contains("listening")).DefaultTimeout();
+        await _heard.WaitForAsync("listening").DefaultTimeout();
 
         var again = await ListenerPidAsync().DefaultTimeout();
         Assert.NotEqual(_stopped, again);
@@ -75,16 +73,5 @@ public sealed class PostgresSilentListenerTests(ITestOutputHelper output) : IAsy
         using var kill = Process.Start("bash", ["-c", $"kill {signal} {pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}"]);
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
-    }
-
-    private sealed class Recorder(ConcurrentQueue<string> heard) : IChangeNoticeSubscriber
-    {
-        public void NotListening() => heard.Enqueue("not listening");
-
-        public void Listening() => heard.Enqueue("listening");
-
-        public void Changed(IReadOnlyList<int> userIds) => heard.Enqueue("changed");
-
-        public void EverythingChanged() => heard.Enqueue("everything");
     }
 }
