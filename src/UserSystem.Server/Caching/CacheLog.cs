@@ -14,4 +14,10 @@ internal static partial class CacheLog
 
     [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "User cache: in process, second level {Level}, entries expire after {ExpirationSeconds} s")]
     public static partial void Configured(ILogger logger, string level, int expirationSeconds);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Other instances' change notices are not heard; the user cache is bypassed until they are")]
+    public static partial void NoticesLost(ILogger logger);
+
+    [LoggerMessage(EventId = 2305, Level = LogLevel.Information, Message = "User cache hears other instances' change notices; entries read before now are refused")]
+    public static partial void NoticesHeard(ILogger logger);
 }

@@ -20,8 +20,9 @@ public sealed class CacheOptions
     public string? Redis { get; set; }
 
     /// <summary>
-    /// The longest an entry lives in either level. Invalidation from the change feed removes
-    /// changed users long before; this bounds what a lost removal (Redis unreachable) could leave.
+    /// The longest an entry lives in either level. Invalidation removes changed users long
+    /// before; this bounds what a lost removal (Redis unreachable) or a change nobody announced
+    /// (a writer that crashed after its commit, while a long transaction holds the feed) could leave.
     /// </summary>
     [Range(1, MaxExpirationSeconds)]
     public int ExpirationSeconds { get; set; } = 300;

@@ -11,7 +11,8 @@ public static class CachingExtensions
 
     /// <summary>
     /// Registers the user cache: HybridCache in process, Redis as its second level when
-    /// <c>Cache:Redis</c> is set, and the change-feed subscriber that keeps both coherent. Call it
+    /// <c>Cache:Redis</c> is set, and the subscribers to change notices and to the change feed
+    /// that keep both coherent. Call it
     /// after <c>AddUserStorage</c>: <see cref="IUserStore"/> becomes <see cref="CachingUserStore"/>
     /// over the engine's store, which stays available under <see cref="CachingUserStore.Uncached"/>.
     /// </summary>
@@ -45,6 +46,7 @@ public static class CachingExtensions
         if (options.Enabled)
         {
             services.AddSingleton<IChangeFeedSubscriber, UserCacheInvalidator>();
+            services.AddSingleton<IChangeNoticeSubscriber, UserCacheNotices>();
         }
 
         return services;

@@ -13,9 +13,12 @@ namespace UserSystem.Server.Caching;
 /// </summary>
 /// <remarks>
 /// Coherence: every write on this instance, through <see cref="CachingUserStore"/>, calls
-/// <see cref="InvalidateAsync(int)"/> before it answers (read-your-writes), and <see cref="UserCacheInvalidator"/> does the same for every change the
-/// feed reports from any instance. <see cref="InvalidationClock"/> refuses entries read before
-/// the last invalidation, so a read racing a write cannot put the old value back.
+/// <see cref="InvalidateAsync(int)"/> before it answers (read-your-writes);
+/// <see cref="UserCacheNotices"/> invalidates what other instances announce as they commit, and
+/// <see cref="UserCacheInvalidator"/> every change the feed reports from any instance (the
+/// backstop). <see cref="InvalidationClock"/> refuses entries read before the last invalidation,
+/// so a read racing a write cannot put the old value back; while a change could go unheard the
+/// cache is bypassed.
 /// </remarks>
 public sealed class UserCache(
     HybridCache cache, InvalidationClock clock, [FromKeyedServices(CachingUserStore.Uncached)] IUserStore store, IOptions<CacheOptions> options, ILogger<UserCache> logger)
@@ -27,7 +30,7 @@ public sealed class UserCache(
 
     public async ValueTask<UserAccount?> FindAsync(int id, CancellationToken cancellationToken)
     {
-        if (!_enabled || !clock.IsFollowing)
+        if (!_enabled || !clock.IsTrusted)
         {
             return await store.FindAsync(id, cancellationToken);
         }

@@ -8,7 +8,9 @@ namespace UserSystem.Server.Caching;
 /// Invalidates every changed user on this instance (and in Redis), whichever instance made the
 /// change, from the change feed (<see cref="ChangeFeedFollower"/>). Each instance follows the
 /// feed, so each in-process level hears of every change; the instance that wrote has already
-/// invalidated in its write path. While the feed is not followed the cache is bypassed.
+/// invalidated in its write path. On PostgreSQL <see cref="UserCacheNotices"/> hears of other
+/// instances' changes first, and this is the backstop for a notice that never came (its writer
+/// crashed after the commit). While the feed is not followed the cache is bypassed.
 /// </summary>
 public sealed class UserCacheInvalidator(UserCache cache, InvalidationClock clock, IOptions<CacheOptions> options, ILogger<UserCacheInvalidator> logger)
     : IChangeFeedSubscriber

@@ -15,7 +15,8 @@ public sealed class ChangeFeedFollower(
     /// The longest this follower sleeps without re-reading the feed. A change made on this instance
     /// (or, on PostgreSQL, announced by NOTIFY) wakes it at once; a change by another process on
     /// the same SQLite file, or a lost notification, waits at most this long: with the time to read
-    /// and apply the page, it is the bound on how stale another instance's cache can be.
+    /// and apply the page, it bounds how stale another instance's cache can be on SQLite (on
+    /// PostgreSQL the notifications name the changed users and come first).
     /// </summary>
     public static readonly TimeSpan MaxFeedWait = TimeSpan.FromSeconds(5);
 

@@ -27,7 +27,8 @@ public static class StorageServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             var time = provider.GetRequiredService<TimeProvider>();
             return options.UsesPostgres
-                ? new PostgresUserStore(provider.GetRequiredService<PostgresDataSources>(), time, provider.GetRequiredService<ILogger<PostgresUserStore>>())
+                ? new PostgresUserStore(
+                    provider.GetRequiredService<PostgresDataSources>(), time, provider.GetRequiredService<ILogger<PostgresUserStore>>(), provider.GetServices<IChangeNoticeSubscriber>())
                 : new SqliteUserStore(options.Sqlite.Path, time, provider.GetRequiredService<ILogger<SqliteUserStore>>());
         });
         services.AddValidatedOptions<EventHistoryOptions, EventHistoryOptionsValidator>(configuration, EventHistoryOptions.SectionName);

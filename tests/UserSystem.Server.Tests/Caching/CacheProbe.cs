@@ -1,5 +1,7 @@
+using Grpc.Core;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
+using UserSystem.Contracts;
 using UserSystem.Server.Caching;
 using UserSystem.Testing;
 
@@ -10,9 +12,9 @@ internal static class CacheProbe
 {
     private static readonly HybridCacheEntryOptions LookupOnly = new() { Flags = HybridCacheEntryFlags.DisableUnderlyingData };
 
-    /// <summary>Waits until the server's cache follows the change feed (until then it is bypassed).</summary>
-    public static Task WaitUntilFollowingAsync(TestServer server) =>
-        Poll.UntilAsync(() => server.Services.GetRequiredService<InvalidationClock>().IsFollowing).DefaultTimeout();
+    /// <summary>Waits until the server's cache is trusted: it follows the change feed and (PostgreSQL) hears change notices. Until then it is bypassed.</summary>
+    public static Task WaitUntilTrustedAsync(TestServer server) =>
+        Poll.UntilAsync(() => server.Services.GetRequiredService<InvalidationClock>().IsTrusted).DefaultTimeout();
 
     /// <summary>The entry the server would serve for <paramref name="id"/>: present and not refused by its clock.</summary>
     public static async Task<CachedUser?> ServedEntryAsync(TestServer server, int id)
@@ -35,6 +37,20 @@ internal static class CacheProbe
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The status a <c>GetUser</c> of <paramref name="id"/> through <paramref name="server"/> answers (OK when it answers the user).</summary>
+    public static async Task<StatusCode> StatusOfGetUserAsync(TestServer server, int id)
+    {
+        try
+        {
+            await server.Client.GetUserAsync(new GetUserRequest { Id = id }).ResponseAsync;
+            return StatusCode.OK;
+        }
+        catch (RpcException exception)
+        {
+            return exception.StatusCode;
         }
     }
 }

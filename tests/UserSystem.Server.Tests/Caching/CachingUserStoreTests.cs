@@ -24,7 +24,7 @@ public sealed class CachingUserStoreTests : IAsyncLifetime
         _server = await TestServer.StartAsync(
             builder => builder.Services.Insert(0, ServiceDescriptor.Singleton<IChangeFeedSubscriber>(_gate)), databasePath: null, _tokens.ServerSettings);
         _admin = Tokens.Client(_server, _tokens.Admin());
-        await CacheProbe.WaitUntilFollowingAsync(_server);
+        await CacheProbe.WaitUntilTrustedAsync(_server);
     }
 
     public async Task DisposeAsync()

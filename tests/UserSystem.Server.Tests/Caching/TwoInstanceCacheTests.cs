@@ -35,8 +35,8 @@ public abstract class TwoInstanceCacheTests : IAsyncLifetime
         // One after the other: the first start creates the schema.
         A = await TestServer.StartAsync(databasePath, [.. storage, .. cache]);
         B = await TestServer.StartAsync(databasePath, [.. storage, .. cache]);
-        await CacheProbe.WaitUntilFollowingAsync(A);
-        await CacheProbe.WaitUntilFollowingAsync(B);
+        await CacheProbe.WaitUntilTrustedAsync(A);
+        await CacheProbe.WaitUntilTrustedAsync(B);
     }
 
     public async Task DisposeAsync()
@@ -72,7 +72,7 @@ public abstract class TwoInstanceCacheTests : IAsyncLifetime
         await A.Client.SetUserStatusAsync(new SetUserStatusRequest { Id = user.Id, Status = UserStatus.Suspended }).ResponseAsync.DefaultTimeout();
 
         await RpcAssert.FailsWithAsync(StatusCode.PermissionDenied, () => A.Client.GetUserAsync(new GetUserRequest { Id = user.Id }).ResponseAsync);
-        var onB = await CacheProbe.EventuallyAsync(() => StatusOfGetUserAsync(B, user.Id), code => code == StatusCode.PermissionDenied, Bound);
+        var onB = await CacheProbe.EventuallyAsync(() => CacheProbe.StatusOfGetUserAsync(B, user.Id), code => code == StatusCode.PermissionDenied, Bound);
         Assert.Equal(StatusCode.PermissionDenied, onB);
     }
 
@@ -86,7 +86,7 @@ public abstract class TwoInstanceCacheTests : IAsyncLifetime
         await A.Client.DeleteUserAsync(new DeleteUserRequest { Id = user.Id }).ResponseAsync.DefaultTimeout();
 
         await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => A.Client.GetUserAsync(new GetUserRequest { Id = user.Id }).ResponseAsync);
-        var onB = await CacheProbe.EventuallyAsync(() => StatusOfGetUserAsync(B, user.Id), code => code == StatusCode.NotFound, Bound);
+        var onB = await CacheProbe.EventuallyAsync(() => CacheProbe.StatusOfGetUserAsync(B, user.Id), code => code == StatusCode.NotFound, Bound);
         Assert.Equal(StatusCode.NotFound, onB);
     }
 
@@ -117,19 +117,6 @@ public abstract class TwoInstanceCacheTests : IAsyncLifetime
     {
         await B.Client.GetUserAsync(new GetUserRequest { Id = id }).ResponseAsync.DefaultTimeout();
         Assert.NotNull(await CacheProbe.ServedEntryAsync(B, id));
-    }
-
-    private static async Task<StatusCode> StatusOfGetUserAsync(TestServer server, int id)
-    {
-        try
-        {
-            await server.Client.GetUserAsync(new GetUserRequest { Id = id }).ResponseAsync;
-            return StatusCode.OK;
-        }
-        catch (RpcException exception)
-        {
-            return exception.StatusCode;
-        }
     }
 }
 

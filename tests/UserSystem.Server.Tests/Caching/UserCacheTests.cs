@@ -17,7 +17,7 @@ public sealed class UserCacheTests : IAsyncLifetime
     {
         _server = await TestServer.StartAsync(databasePath: null, _tokens.ServerSettings);
         _admin = Tokens.Client(_server, _tokens.Admin());
-        await CacheProbe.WaitUntilFollowingAsync(_server);
+        await CacheProbe.WaitUntilTrustedAsync(_server);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -116,7 +116,7 @@ public sealed class UserCacheTests : IAsyncLifetime
         var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop();
         await using var server = await TestServer.StartAsync(databasePath: null, $"Cache:Redis=127.0.0.1:{port},connectTimeout=500");
-        await CacheProbe.WaitUntilFollowingAsync(server);
+        await CacheProbe.WaitUntilTrustedAsync(server);
         var user = (await server.Client.CreateUserAsync(Users.NewRequest("No Redis")).ResponseAsync.DefaultTimeout()).User;
 
         await server.Client.GetUserAsync(new GetUserRequest { Id = user.Id }).ResponseAsync.DefaultTimeout();

@@ -23,7 +23,7 @@ public sealed class CachedOwnershipTests
         var admin = Tokens.Client(server, tokens.Admin());
         var alice = (await admin.CreateUserAsync(Users.NewRequest("Alice")).ResponseAsync.DefaultTimeout()).User;
         var mallory = Users.UniqueEmail();
-        await CacheProbe.WaitUntilFollowingAsync(server);
+        await CacheProbe.WaitUntilTrustedAsync(server);
 
         // As a Redis writer would: alice's entry, with mallory's address, stamped as a fresh read.
         var account = await server.Services.GetRequiredService<IUserStore>().FindAsync(alice.Id, CancellationToken.None).DefaultTimeout();

@@ -52,6 +52,19 @@ public sealed class InvalidationClockTests
         Assert.False(_clock.IsCurrent(12_345, readAt));
     }
 
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, true)]
+    [InlineData(true, true, false)]
+    [InlineData(false, true, false)]
+    public void Trusted_OnlyWhileFollowingTheFeed_AndHearingEveryNotice(bool following, bool mayMissNotices, bool trusted)
+    {
+        _clock.IsFollowing = following;
+        _clock.MayMissNotices = mayMissNotices;
+
+        Assert.Equal(trusted, _clock.IsTrusted);
+    }
+
     [Fact]
     public void ClockSteppedBack_DoesNotReviveEntriesReadBeforeTheInvalidation()
     {

@@ -1,26 +1,44 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace UserSystem.Server.Storage.Postgres;
 
 /// <summary>
-/// Wakes watchers after commits: at once in this process, and in every instance through one
-/// <c>pg_notify</c> sent on a connection of its own, after the commit and outside any write
-/// transaction. Commits that happen while a notification is on its way share the next one, so
-/// writers never queue on PostgreSQL's notify lock. Also turns other instances' notifications
-/// into local wake-ups. A hint only: watchers re-read the events table, so a lost notification
-/// costs latency, never events. Our own notifications are not turned into a second local wake-up.
+/// Announces commits: at once in this process, and to every instance through <c>pg_notify</c>
+/// sent on a connection of its own, after the commit and outside any write transaction.
+/// Commits that happen while a notification is on its way share the next one, so writers never
+/// queue on PostgreSQL's notify lock. The notifications name the users changed
+/// (<see cref="ChangeNotice"/>), and each instance's listener hands them to its
+/// <see cref="IChangeNoticeSubscriber"/>s as they arrive, ahead of the ordered feed; for watchers
+/// they stay a wake-up hint (they re-read the events table, so a lost one costs latency, never
+/// events). Our own notifications wake nobody here: this process was woken at its commits.
 /// </summary>
+/// <remarks>
+/// A subscriber is told when notices may be missed: until the first <c>LISTEN</c>, and from a
+/// failure of the listening connection until it listens again. A connection that dies silently
+/// is found by a probe on it every <see cref="ProbeInterval"/> without a message, answered within
+/// <see cref="ProbeTimeoutSeconds"/>. A notification that fails to go out is sent again once
+/// the sending connection is back.
+/// </remarks>
 internal sealed class PostgresChangeNotifier : IAsyncDisposable
 {
     /// <summary>The channel every instance listens on; a notification means "re-read the events table".</summary>
     public const string Channel = "user_events";
 
+    /// <summary>How long the listening connection may stay silent before it is probed.</summary>
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a probe may take before the connection counts as lost (Npgsql counts in whole seconds).</summary>
+    public const int ProbeTimeoutSeconds = 2;
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly NpgsqlDataSource _source;
+    private readonly IChangeNoticeSubscriber[] _subscribers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ChangeSignal _local = new();
+    private readonly PendingChanges _changes = new();
     private readonly SemaphoreSlim _pending = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
@@ -28,14 +46,19 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
     private Task? _sender;
 
     // The backend of our own sending connection: its notifications echo back to our listener, and
-    // this process was woken already when it committed.
+    // this process's watchers were woken at those commits already.
     private int _senderProcessId;
 
-    public PostgresChangeNotifier(NpgsqlDataSource unpooledSource, TimeProvider time, ILogger logger)
+    public PostgresChangeNotifier(NpgsqlDataSource unpooledSource, IEnumerable<IChangeNoticeSubscriber> subscribers, TimeProvider time, ILogger logger)
     {
         _source = unpooledSource;
+        _subscribers = [.. subscribers];
         _time = time;
         _logger = logger;
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.NotListening();
+        }
     }
 
     /// <summary>Completes at the next local commit or notification from any instance.</summary>
@@ -48,19 +71,18 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
         }
     }
 
+    /// <summary>Called after a commit that changed an existing user: as <see cref="Committed()"/>, naming the user.</summary>
+    public void Committed(int changedUserId)
+    {
+        _changes.Add(changedUserId);
+        Committed();
+    }
+
     /// <summary>Called after a commit: wakes local watchers now and schedules one notification for the others.</summary>
     public void Committed()
     {
         _local.Pulse();
-        EnsureStarted(ref _sender, SendAsync);
-        try
-        {
-            _pending.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A notification is pending already; this commit rides along with it.
-        }
+        Schedule();
     }
 
     public async ValueTask DisposeAsync()
@@ -76,6 +98,19 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
 
         _stopping.Dispose();
         _pending.Dispose();
+    }
+
+    private void Schedule()
+    {
+        EnsureStarted(ref _sender, SendAsync);
+        try
+        {
+            _pending.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A notification is pending already; this commit rides along with it.
+        }
     }
 
     private void EnsureStarted(ref Task? task, Func<CancellationToken, Task> loop)
@@ -95,22 +130,27 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
+            var notice = ChangeNotice.None;
             try
             {
                 await using var connection = await _source.OpenConnectionAsync(stopping);
                 Volatile.Write(ref _senderProcessId, connection.ProcessID);
                 // NOTIFY gives its transaction an id, so its commit would wait for a WAL flush like a
-                // write's; a hint need not be durable.
+                // write's; a notice need not be durable (a lost one is covered by the feed).
                 await using (var durability = new NpgsqlCommand("SET synchronous_commit = off;", connection))
                 {
                     await durability.ExecuteNonQueryAsync(stopping);
                 }
 
-                await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', '');", connection);
+                await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', payload) FROM unnest(@payloads) AS payload;", connection);
+                var payloads = notify.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text));
                 while (true)
                 {
                     await _pending.WaitAsync(stopping);
+                    notice = _changes.Take();
+                    payloads.Value = notice.ToPayloads();
                     await notify.ExecuteNonQueryAsync(stopping);
+                    notice = ChangeNotice.None;
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -119,6 +159,9 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
             }
             catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException)
             {
+                // It may have gone out or not: send it again (with whatever came meanwhile) once back.
+                _changes.Return(notice);
+                Schedule();
                 PostgresLog.NotifyFailed(_logger, (int)RetryDelay.TotalSeconds, exception);
                 if (!await DelayAsync(stopping))
                 {
@@ -130,44 +173,90 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
 
     private async Task ListenAsync(CancellationToken stopping)
     {
-        while (!stopping.IsCancellationRequested)
+        try
         {
-            try
+            while (!stopping.IsCancellationRequested)
             {
-                await using var connection = await _source.OpenConnectionAsync(stopping);
-                connection.Notification += (_, notification) =>
+                try
                 {
-                    if (notification.PID != Volatile.Read(ref _senderProcessId))
+                    await using var connection = await _source.OpenConnectionAsync(stopping);
+                    connection.Notification += (_, notification) =>
                     {
-                        _local.Pulse();
+                        // Our own echo is announced too: a process id is only unique on one node,
+                        // and while a failover moves the connections it may name another
+                        // instance's sender. Invalidating our own change again costs one re-read.
+                        Announce(ChangeNotice.Parse(notification.Payload));
+                        if (notification.PID != Volatile.Read(ref _senderProcessId))
+                        {
+                            _local.Pulse();
+                        }
+                    };
+                    await using (var listen = new NpgsqlCommand($"LISTEN {Channel};", connection))
+                    {
+                        await listen.ExecuteNonQueryAsync(stopping);
                     }
-                };
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel};", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stopping);
-                }
 
-                // Whatever was committed while we were not listening is found by the re-read.
-                _local.Pulse();
-                PostgresLog.Listening(_logger, Channel);
-                while (true)
-                {
-                    await connection.WaitAsync(stopping);
+                    // Whatever was committed while we were not listening: subscribers start afresh,
+                    // watchers find it by re-reading.
+                    foreach (var subscriber in _subscribers)
+                    {
+                        subscriber.Listening();
+                    }
+
+                    _local.Pulse();
+                    PostgresLog.Listening(_logger, Channel);
+                    await using var probe = new NpgsqlCommand("SELECT 1;", connection) { CommandTimeout = ProbeTimeoutSeconds };
+                    while (true)
+                    {
+                        if (!await connection.WaitAsync(ProbeInterval, stopping))
+                        {
+                            await probe.ExecuteScalarAsync(stopping);
+                        }
+                    }
                 }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException)
-            {
-                // The database is away; watchers keep polling the table meanwhile. Retry soon.
-                PostgresLog.ListenFailed(_logger, (int)RetryDelay.TotalSeconds, exception);
-                if (!await DelayAsync(stopping))
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
                     return;
                 }
+                catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException)
+                {
+                    // The database is away: notices are missed until we listen again (watchers keep
+                    // polling the table meanwhile). Retry soon.
+                    NotListening();
+                    PostgresLog.ListenFailed(_logger, (int)RetryDelay.TotalSeconds, exception);
+                    if (!await DelayAsync(stopping))
+                    {
+                        return;
+                    }
+                }
             }
+        }
+        finally
+        {
+            NotListening();
+        }
+    }
+
+    private void Announce(ChangeNotice notice)
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            if (notice.Everything)
+            {
+                subscriber.EverythingChanged();
+            }
+            else if (notice.UserIds.Count > 0)
+            {
+                subscriber.Changed(notice.UserIds);
+            }
+        }
+    }
+
+    private void NotListening()
+    {
+        foreach (var subscriber in _subscribers)
+        {
+            subscriber.NotListening();
         }
     }
 

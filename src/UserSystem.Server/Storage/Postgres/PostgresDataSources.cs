@@ -178,6 +178,9 @@ public sealed class PostgresDataSources : IAsyncDisposable
                 // LISTEN is session state, and notifications go out on a connection of their own.
                 settings.Pooling = false;
                 settings.KeepAlive = 30;
+                // A listener's probe that times out means the connection is lost: break it at
+                // once instead of waiting up to 2 s more for a cancellation's answer.
+                settings.CancellationTimeout = -1;
                 settings.ApplicationName = "user-system-listener";
                 break;
         }

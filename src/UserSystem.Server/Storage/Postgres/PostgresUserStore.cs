@@ -16,8 +16,8 @@ namespace UserSystem.Server.Storage.Postgres;
 /// Writers commit concurrently: no lock or notification that every writer shares is held across
 /// a write. Each single-user write is one autocommitted statement that changes the user and
 /// records its event; event ids follow commit order through the transaction-id horizon of
-/// <see cref="PostgresEventIds"/>, and watchers are woken after the commit by
-/// <see cref="PostgresChangeNotifier"/>.
+/// <see cref="PostgresEventIds"/>, and after the commit <see cref="PostgresChangeNotifier"/>
+/// wakes watchers and names the changed user to the other instances.
 /// </remarks>
 public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 {
@@ -56,19 +56,24 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
                COALESCE((SELECT max(sequence) FROM user_events), 0) > @after;
         """;
 
-    /// <summary>A store over sources a container owns (<see cref="PostgresDataSources.AddPostgresDataSources"/>).</summary>
-    public PostgresUserStore(PostgresDataSources sources, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
-        : this(sources, ownsSources: false, time, logger)
+    /// <summary>
+    /// A store over sources a container owns (<see cref="PostgresDataSources.AddPostgresDataSources"/>);
+    /// <paramref name="noticeSubscribers"/> hear of other instances' changes as they commit (the user cache).
+    /// </summary>
+    public PostgresUserStore(
+        PostgresDataSources sources, TimeProvider time, ILogger<PostgresUserStore>? logger = null, IEnumerable<IChangeNoticeSubscriber>? noticeSubscribers = null)
+        : this(sources, ownsSources: false, time, logger, noticeSubscribers ?? [])
     {
     }
 
     /// <summary>A store with sources of its own, built from <paramref name="connectionString"/> (tests and tools).</summary>
     public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
-        : this(PostgresDataSources.Create(connectionString), ownsSources: true, time, logger)
+        : this(PostgresDataSources.Create(connectionString), ownsSources: true, time, logger, [])
     {
     }
 
-    private PostgresUserStore(PostgresDataSources sources, bool ownsSources, TimeProvider time, ILogger<PostgresUserStore>? logger)
+    private PostgresUserStore(
+        PostgresDataSources sources, bool ownsSources, TimeProvider time, ILogger<PostgresUserStore>? logger, IEnumerable<IChangeNoticeSubscriber> noticeSubscribers)
     {
         _logger = logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance;
         _sources = sources;
@@ -77,7 +82,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         _readSource = sources.Reads;
         _database = sources.Database;
         _time = time;
-        _notifier = new PostgresChangeNotifier(sources.Listener, time, _logger);
+        _notifier = new PostgresChangeNotifier(sources.Listener, noticeSubscribers, time, _logger);
     }
 
     public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
@@ -203,7 +208,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
                 AddEventParameters(command, UserEventKind.Deleted, change, Now());
                 if (await ReadChangedAsync(command, cancellationToken) is not null)
                 {
-                    _notifier.Committed();
+                    _notifier.Committed(id);
                     return;
                 }
 
@@ -379,7 +384,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
                 AddEventParameters(command, kind, change, Now());
                 if (await ReadChangedAsync(command, cancellationToken) is { } updated)
                 {
-                    _notifier.Committed();
+                    _notifier.Committed(id);
                     return updated;
                 }
 
