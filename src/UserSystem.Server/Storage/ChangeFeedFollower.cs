@@ -3,8 +3,8 @@ namespace UserSystem.Server.Storage;
 /// <summary>
 /// The one follower of the change feed in this process. It starts at "now", reads each page of
 /// new events once and hands it to every <see cref="IChangeFeedSubscriber"/> (the user cache's
-/// invalidation, and the feed-lag gauge through <see cref="DeliveredThrough"/>). So a commit
-/// costs one re-read of the feed per instance, however many consumers there are. Watchers
+/// invalidation's backstop, and the feed-lag gauge through <see cref="DeliveredThrough"/>), every
+/// <see cref="MaxFeedWait"/>, however many consumers there are and however often commits come. Watchers
 /// (<c>WatchUsers</c>) read on their own: they resume from any point of the history.
 /// </summary>
 public sealed class ChangeFeedFollower(
@@ -12,11 +12,12 @@ public sealed class ChangeFeedFollower(
     : BackgroundService
 {
     /// <summary>
-    /// The longest this follower sleeps without re-reading the feed. A change made on this instance
-    /// (or, on PostgreSQL, announced by NOTIFY) wakes it at once; a change by another process on
-    /// the same SQLite file, or a lost notification, waits at most this long: with the time to read
-    /// and apply the page, it bounds how stale another instance's cache can be on SQLite (on
-    /// PostgreSQL the notifications name the changed users and come first).
+    /// How often this follower re-reads the feed. It is not woken by each commit: the instance that
+    /// wrote has invalidated already, and on PostgreSQL every other instance hears the changed ids
+    /// from the post-commit notification, so a re-read per commit per instance would only repeat
+    /// that work on the write path's database. The period bounds how stale another process's cache
+    /// can be on SQLite (no notifications there), and on PostgreSQL when a notification was never
+    /// sent (a writer that died between its commit and its notification).
     /// </summary>
     public static readonly TimeSpan MaxFeedWait = TimeSpan.FromSeconds(5);
 
@@ -99,7 +100,7 @@ public sealed class ChangeFeedFollower(
 
             if (events.Count < PageSize)
             {
-                await store.WaitForEventsAsync(afterSequence, MaxFeedWait, stoppingToken);
+                await Task.Delay(MaxFeedWait, time, stoppingToken);
             }
         }
     }

@@ -61,6 +61,18 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts listening now when someone subscribed to notices (the user cache): they must hear
+    /// of changes whether or not a watcher ever waits on <see cref="Next"/>.
+    /// </summary>
+    public void ListenForSubscribers()
+    {
+        if (_subscribers.Length > 0)
+        {
+            EnsureStarted(ref _listener, ListenAsync);
+        }
+    }
+
     /// <summary>Completes at the next local commit or notification from any instance.</summary>
     public Task Next
     {

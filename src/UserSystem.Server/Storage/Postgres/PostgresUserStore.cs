@@ -85,7 +85,11 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         _notifier = new PostgresChangeNotifier(sources.Listener, noticeSubscribers, time, _logger);
     }
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
+        _notifier.ListenForSubscribers();
+    }
 
     public async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
     {
