@@ -40,6 +40,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     private readonly bool _ownsSources;
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _readSource;
+    private readonly PostgresReadRouter _router;
     private readonly PostgresChangeNotifier _notifier;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -57,18 +58,18 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         """;
 
     /// <summary>A store over sources a container owns (<see cref="PostgresDataSources.AddPostgresDataSources"/>).</summary>
-    public PostgresUserStore(PostgresDataSources sources, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
-        : this(sources, ownsSources: false, time, logger)
+    public PostgresUserStore(PostgresDataSources sources, TimeProvider time, ILogger<PostgresUserStore>? logger = null, PostgresReadRouter? router = null)
+        : this(sources, ownsSources: false, time, logger, router)
     {
     }
 
     /// <summary>A store with sources of its own, built from <paramref name="connectionString"/> (tests and tools).</summary>
     public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
-        : this(PostgresDataSources.Create(connectionString), ownsSources: true, time, logger)
+        : this(PostgresDataSources.Create(connectionString), ownsSources: true, time, logger, router: null)
     {
     }
 
-    private PostgresUserStore(PostgresDataSources sources, bool ownsSources, TimeProvider time, ILogger<PostgresUserStore>? logger)
+    private PostgresUserStore(PostgresDataSources sources, bool ownsSources, TimeProvider time, ILogger<PostgresUserStore>? logger, PostgresReadRouter? router)
     {
         _logger = logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance;
         _sources = sources;
@@ -78,9 +79,17 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         _database = sources.Database;
         _time = time;
         _notifier = new PostgresChangeNotifier(sources.Listener, time, _logger);
+        _router = router ?? new PostgresReadRouter(sources, new Consistency.StandbyReadOptions(), metrics: null, time);
     }
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
+    /// <summary>Where reads run, and the database's identity for consistency tokens.</summary>
+    public PostgresReadRouter Router => _router;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
+        await _router.InitializeAsync(cancellationToken);
+    }
 
     public async Task<UserAccount> CreateAsync(NewUser user, ChangeContext change, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -139,6 +148,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             var ranges = await RecordBatchEventsAsync(connection, before, count, change, Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _notifier.Committed();
+            await _router.ObservePrimaryAsync(cancellationToken);
             return new BatchCreateResult(count, ranges);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
@@ -221,9 +231,14 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            await using var command = _readSource.CreateCommand(UserRowReader.FindByIdSql);
-            command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-            return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
+            return await _router.ReadAsync(
+                async (connection, ct) =>
+                {
+                    await using var command = new NpgsqlCommand(UserRowReader.FindByIdSql, connection);
+                    command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+                    return await PostgresUserRows.Reader.ReadFirstAsync(command, ct);
+                },
+                cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
@@ -235,7 +250,15 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
+            return await _router.ReadAsync(ReadPageAsync, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+
+        async Task<UserPage> ReadPageAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+        {
             // REPEATABLE READ: the page and the total come from one snapshot.
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
             await using var count = new NpgsqlCommand("SELECT count(*) FROM users;", connection, transaction);
@@ -247,34 +270,35 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             await transaction.CommitAsync(cancellationToken);
             return new UserPage(users, total);
         }
-        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
-        {
-            throw Unavailable(exception);
-        }
     }
 
     public async Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, UserFilter filter, CancellationToken cancellationToken)
     {
         try
         {
-            await using var command = _readSource.CreateCommand($"""
+            return await _router.ReadAsync(ReadAfterAsync, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+
+        async Task<IReadOnlyList<UserAccount>> ReadAfterAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand($"""
                 SELECT {UserRowReader.Columns} FROM users
                 WHERE id > @after
                   AND (@status::integer IS NULL OR status = @status)
                   AND (@email_key_prefix::text IS NULL OR starts_with(email_key, @email_key_prefix))
                   AND (@name_prefix::text IS NULL OR starts_with(name, @name_prefix))
                 ORDER BY id LIMIT @limit;
-                """);
+                """, connection);
             command.Parameters.Add(new NpgsqlParameter<int>("after", afterId));
             command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
             command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = filter.Status is { } status ? (int)status : DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = (object?)filter.EmailKeyPrefix ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = (object?)filter.NamePrefix ?? DBNull.Value });
             return await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
-        }
-        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
-        {
-            throw Unavailable(exception);
         }
     }
 
@@ -432,7 +456,14 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         // and what a retried create answers must never come from a copy that lags.
         await using var command = _dataSource.CreateCommand(IdempotentCreate.FindSql);
         command.Parameters.Add(new NpgsqlParameter<string>("request_key", requestId));
-        return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
+        var earlier = await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
+        if (earlier is not null)
+        {
+            // A replayed create answers with the earlier one's user: its token must cover that commit.
+            await _router.ObservePrimaryAsync(cancellationToken);
+        }
+
+        return earlier;
     }
 
     /// <summary>
@@ -544,13 +575,38 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+            return await WriteAndReadPositionAsync(command, cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
         {
             _sources.ForgetPrimary();
-            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+            return await WriteAndReadPositionAsync(command, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The write and the primary's WAL position after its commit, in one round trip: an error
+    /// barrier (a Sync) after the write ends its implicit transaction, so the position is read
+    /// after the commit record (the <c>consistency-token</c> of the call).
+    /// </summary>
+    private async Task<UserAccount?> WriteAndReadPositionAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        batch.EnableErrorBarriers = true;
+        var write = new NpgsqlBatchCommand(command.CommandText);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+        {
+            write.Parameters.Add(parameter.Clone());
+        }
+
+        batch.BatchCommands.Add(write);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresReadRouter.CommittedSql));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var changed = await reader.ReadAsync(cancellationToken) ? PostgresUserRows.Reader.Read(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        _router.Committed(reader.GetFieldValue<NpgsqlLogSequenceNumber>(0));
+        return changed;
     }
 
     private static void AddUserParameters(NpgsqlCommand command, NewUser user)

@@ -1,0 +1,46 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+
+namespace UserSystem.Server.Consistency;
+
+/// <summary>
+/// The <c>consistency-token</c> header: which database cluster (PostgreSQL's system identifier) and
+/// how far into its WAL a client has seen. Opaque to clients: base64url of a version byte, the
+/// identifier and the LSN, big-endian. A read that sends it never sees older data than that LSN.
+/// </summary>
+public readonly record struct ConsistencyToken(ulong SystemId, ulong Lsn)
+{
+    /// <summary>The gRPC metadata key and HTTP header (REST answers and accepts the same).</summary>
+    public const string Header = "consistency-token";
+
+    private const byte Version = 1;
+    private const int Length = 1 + sizeof(ulong) + sizeof(ulong);
+
+    public string Format()
+    {
+        Span<byte> bytes = stackalloc byte[Length];
+        bytes[0] = Version;
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[1..], SystemId);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[(1 + sizeof(ulong))..], Lsn);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>Reads a token <see cref="Format"/> wrote; false for anything else.</summary>
+    public static bool TryParse(string? text, out ConsistencyToken token)
+    {
+        token = default;
+        Span<byte> bytes = stackalloc byte[Length + 3];
+        if (string.IsNullOrEmpty(text) || text.Length > 64
+            || !Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != Length || bytes[0] != Version)
+        {
+            return false;
+        }
+
+        token = new ConsistencyToken(
+            BinaryPrimitives.ReadUInt64BigEndian(bytes[1..]),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes[(1 + sizeof(ulong))..]));
+        return true;
+    }
+
+    public override string ToString() => Format();
+}
