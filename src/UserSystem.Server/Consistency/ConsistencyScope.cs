@@ -1,3 +1,5 @@
+using UserSystem.Contracts;
+
 namespace UserSystem.Server.Consistency;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
+using UserSystem.Contracts;
 using UserSystem.Server.Consistency;
 using UserSystem.Server.Domain;
 
@@ -18,7 +19,7 @@ namespace UserSystem.Server.Rpc.Interceptors;
 /// </remarks>
 public sealed class ConsistencyTokenInterceptor(IConsistencySource source, IOptions<StandbyReadOptions> options) : Interceptor
 {
-    private static readonly string Service = "/" + Contracts.UserService.Descriptor.FullName + "/";
+    private static readonly string Service = "/" + UserService.Descriptor.FullName + "/";
 
     // The reads a standby may serve (GetUser only on a cache miss: see CachingUserStore). WatchUsers
     // stays on the primary: the change feed orders events by the primary's transaction horizon.

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
-namespace UserSystem.Server.Consistency;
+namespace UserSystem.Contracts;
 
 /// <summary>
 /// The <c>consistency-token</c> header: which database cluster (PostgreSQL's system identifier) and
-/// how far into its WAL a client has seen. Opaque to clients: base64url of a version byte, the
-/// identifier and the LSN, big-endian. A read that sends it never sees older data than that LSN.
+/// how far into its WAL a client has seen. Opaque to applications (base64url of a version byte, the
+/// identifier and the LSN, big-endian); the server and the client library read it. A read that
+/// sends it never sees older data than that LSN. Part of the contract, like the messages.
 /// </summary>
 public readonly record struct ConsistencyToken(ulong SystemId, ulong Lsn)
 {
