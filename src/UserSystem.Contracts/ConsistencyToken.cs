@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
@@ -32,7 +33,8 @@ public readonly record struct ConsistencyToken(ulong SystemId, ulong Lsn)
         token = default;
         Span<byte> bytes = stackalloc byte[Length + 3];
         if (string.IsNullOrEmpty(text) || text.Length > 64
-            || !Base64Url.TryDecodeFromChars(text, bytes, out var written) || written != Length || bytes[0] != Version)
+            // The OperationStatus form: TryDecodeFromChars throws on a character outside the alphabet.
+            || Base64Url.DecodeFromChars(text, bytes, out _, out var written) != OperationStatus.Done || written != Length || bytes[0] != Version)
         {
             return false;
         }
