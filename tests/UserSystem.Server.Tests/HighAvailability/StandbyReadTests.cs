@@ -44,6 +44,12 @@ public sealed class StandbyReadTests(StandbyReadCluster cluster, ITestOutputHelp
         // Synchronous replication has flushed each create before it answered; replay follows within
         // the wait almost always, so the standby serves nearly every read.
         Assert.True(served >= Rounds * 9 / 10, $"the standby served only {served} of {Rounds} token reads");
+
+        // What the dashboard's standby panels and the lag alert read (DashboardQueriesTests leaves them to this test).
+        foreach (var metric in new[] { "user_system_standby_lag_seconds{", "user_system_standby_lag_wal_bytes{", "user_system_standby_reads_replay_wait_seconds_bucket{" })
+        {
+            await Poll.UntilAsync(async () => (await MetricsTextAsync(cluster.B)).Contains(metric, StringComparison.Ordinal)).WaitAsync(FaultTimeout);
+        }
     }
 
     [Fact]
@@ -178,14 +184,18 @@ public sealed class StandbyReadTests(StandbyReadCluster cluster, ITestOutputHelp
     /// <summary>The sum of a counter's series on the server's /metrics, optionally only those with <paramref name="label"/>.</summary>
     private static async Task<double> MetricAsync(ServerProcess server, string name, string label = "")
     {
-        using var http = new HttpClient { BaseAddress = server.HttpAddress };
-        var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).DefaultTimeout();
-        return text.Split('\n')
+        return (await MetricsTextAsync(server)).Split('\n')
             .Where(line => line.StartsWith(name, StringComparison.Ordinal) && (line.Length == name.Length || line[name.Length] is ' ' or '{') && line.Contains(label, StringComparison.Ordinal))
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     /// <summary>This test class's users as the primary has them: id to (email, version, status).</summary>
+    private static async Task<string> MetricsTextAsync(ServerProcess server)
+    {
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        return await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).DefaultTimeout();
+    }
+
     private async Task<Dictionary<int, (string Email, long Version, int Status)>> PrimaryRowsAsync()
     {
         await using var connection = new NpgsqlConnection(await cluster.NodeAsync(standby: false));
