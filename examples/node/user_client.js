@@ -82,18 +82,16 @@ const collect = (call) => new Promise((resolve, reject) => {
 async function run(address) {
   const client = new UserService(address, grpc.credentials.createInsecure(), { 'grpc.service_config': SERVICE_CONFIG });
   try {
+    const token = new ConsistencyToken();
     const request = newCreate('Node Client');
-    const created = await unary(client, 'CreateUser', request);
-    console.log(`CreateUser: id=${created.user.id} message='${created.message}'`);
+    const created = await token.unary(client, 'CreateUser', request);
+    assert.ok(token.value, 'CreateUser answered no consistency-token');
+    console.log(`CreateUser: id=${created.user.id} message='${created.message}' ${ConsistencyToken.HEADER}=${token.value}`);
     const again = await unary(client, 'CreateUser', request);
     assert.equal(again.user.id, created.user.id, 'a retry with the same request_id created another user');
     console.log(`CreateUser again with request_id ${request.request_id}: the same user ${again.user.id}`);
 
     // The reads carry the token of the create (and then of each read): they see the new user.
-    const token = new ConsistencyToken();
-    await token.unary(client, 'CreateUser', newCreate('Node Token'));
-    assert.ok(token.value, 'CreateUser answered no consistency-token');
-    console.log(`CreateUser answered ${ConsistencyToken.HEADER}: ${token.value}`);
 
     const fetched = await token.unary(client, 'GetUser', { id: created.user.id });
     assert.equal(fetched.email, created.user.email, 'GetUser returned another user');

@@ -93,20 +93,17 @@ def run(address, pb, rpc):
     with grpc.insecure_channel(address, options=options) as channel:
         stub = rpc.UserServiceStub(channel)
 
+        token = ConsistencyToken()
         request = new_create(pb, "Python Client")
-        created = stub.CreateUser(request, timeout=UNARY_TIMEOUT, metadata=METADATA)
-        print(f"CreateUser: id={created.user.id} message={created.message!r}")
+        created, call = stub.CreateUser.with_call(request, timeout=UNARY_TIMEOUT, metadata=token.metadata())
+        token.remember(call.initial_metadata())
+        assert token.value, "CreateUser answered no consistency-token"
+        print(f"CreateUser: id={created.user.id} message={created.message!r} {ConsistencyToken.HEADER}={token.value}")
         again = stub.CreateUser(request, timeout=UNARY_TIMEOUT, metadata=METADATA)
         assert again.user.id == created.user.id, "a retry with the same request_id created another user"
         print(f"CreateUser again with request_id {request.request_id}: the same user {again.user.id}")
 
         # The reads carry the token of the create (and then of each read): they see the new user.
-        token = ConsistencyToken()
-        _, call = stub.CreateUser.with_call(new_create(pb, "Python Token"), timeout=UNARY_TIMEOUT, metadata=token.metadata())
-        token.remember(call.initial_metadata())
-        assert token.value, "CreateUser answered no consistency-token"
-        print(f"CreateUser answered {ConsistencyToken.HEADER}: {token.value}")
-
         fetched, call = stub.GetUser.with_call(pb.GetUserRequest(id=created.user.id), timeout=UNARY_TIMEOUT, metadata=token.metadata())
         token.remember(call.initial_metadata())
         assert fetched.email == created.user.email, "GetUser returned another user"
