@@ -13,6 +13,7 @@ namespace UserSystem.Server.Tests.HighAvailability;
 /// of scripts/test.sh, by its trait; one cluster serves every test (<see cref="StandbyReadCluster"/>).
 /// </summary>
 [Trait("Category", "Failover")]
+[Collection(nameof(FailoverClusters))]
 public sealed class StandbyReadTests(StandbyReadCluster cluster, ITestOutputHelper output) : IClassFixture<StandbyReadCluster>
 {
     private const int Rounds = 100;
