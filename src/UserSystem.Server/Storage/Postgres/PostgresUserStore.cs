@@ -148,12 +148,29 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             var ranges = await RecordBatchEventsAsync(connection, before, count, change, Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _notifier.Committed();
-            await _router.ObservePrimaryAsync(cancellationToken);
+            await ObserveCommittedBatchAsync(cancellationToken);
             return new BatchCreateResult(count, ranges);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
             throw Unavailable(exception);
+        }
+    }
+
+    /// <summary>
+    /// The position after a batch's commit, for its token. The batch has committed: a failure to
+    /// read the position must not turn its answer into an error (a retry would find every email
+    /// taken), so it is logged and the token covers only what the call saw before.
+    /// </summary>
+    private async Task ObserveCommittedBatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _router.ObservePrimaryAsync(cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            StorageLog.Unavailable(_logger, _database, exception);
         }
     }
 
