@@ -40,6 +40,38 @@ const newUser = (name) => ({ name, email: `node-${crypto.randomUUID()}@example.c
 const newCreate = (name) => ({ ...newUser(name), request_id: crypto.randomUUID() });
 const unary = (client, method, request) => new Promise((resolve, reject) =>
   client[method](request, metadata(), deadline(UNARY_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response))));
+
+// Read-your-writes: every answer carries a `consistency-token` header; sending the newest one back
+// makes a read see at least what this client wrote or saw, whichever server instance or database
+// standby serves it. Calls here run one at a time, and the server never answers an older token
+// than it was sent, so the last one received is the newest (a client with concurrent calls keeps
+// the one with the highest position instead).
+class ConsistencyToken {
+  static HEADER = 'consistency-token';
+  value = '';
+  metadata() {
+    const headers = metadata();
+    if (this.value) headers.set(ConsistencyToken.HEADER, this.value);
+    return headers;
+  }
+  remember(headers) {
+    const [value] = headers.get(ConsistencyToken.HEADER);
+    if (value) this.value = String(value);
+  }
+  // A unary call with the token: remembers the answer's token (it comes before the response).
+  unary(client, method, request) {
+    return new Promise((resolve, reject) => {
+      const call = client[method](request, this.metadata(), deadline(UNARY_TIMEOUT_MS), (error, response) => (error ? reject(error) : resolve(response)));
+      call.on('metadata', (headers) => this.remember(headers));
+    });
+  }
+  // A stream's token comes with its first message, and the newest in its trailers.
+  follow(call) {
+    call.on('metadata', (headers) => this.remember(headers));
+    call.on('status', (status) => this.remember(status.metadata));
+    return call;
+  }
+}
 const collect = (call) => new Promise((resolve, reject) => {
   const items = [];
   call.on('data', (item) => items.push(item));
@@ -50,22 +82,26 @@ const collect = (call) => new Promise((resolve, reject) => {
 async function run(address) {
   const client = new UserService(address, grpc.credentials.createInsecure(), { 'grpc.service_config': SERVICE_CONFIG });
   try {
+    const token = new ConsistencyToken();
     const request = newCreate('Node Client');
-    const created = await unary(client, 'CreateUser', request);
-    console.log(`CreateUser: id=${created.user.id} message='${created.message}'`);
+    const created = await token.unary(client, 'CreateUser', request);
+    assert.ok(token.value, 'CreateUser answered no consistency-token');
+    console.log(`CreateUser: id=${created.user.id} message='${created.message}' ${ConsistencyToken.HEADER}=${token.value}`);
     const again = await unary(client, 'CreateUser', request);
     assert.equal(again.user.id, created.user.id, 'a retry with the same request_id created another user');
     console.log(`CreateUser again with request_id ${request.request_id}: the same user ${again.user.id}`);
 
-    const fetched = await unary(client, 'GetUser', { id: created.user.id });
+    // The reads carry the token of the create (and then of each read): they see the new user.
+
+    const fetched = await token.unary(client, 'GetUser', { id: created.user.id });
     assert.equal(fetched.email, created.user.email, 'GetUser returned another user');
     console.log(`GetUser: ${fetched.name} <${fetched.email}> status=${fetched.status}`);
 
-    const page = await unary(client, 'ListUsers', { page: 0, limit: 5 });
+    const page = await token.unary(client, 'ListUsers', { page: 0, limit: 5 });
     assert.ok(page.total >= 1, 'ListUsers counted no users');
     console.log(`ListUsers: ${page.users.length} users on page 0 of ${page.total}`);
 
-    const streamed = await collect(client.StreamUsers({ delay_seconds: 0 }, metadata(), deadline(STREAM_TIMEOUT_MS)));
+    const streamed = await collect(token.follow(client.StreamUsers({ delay_seconds: 0 }, token.metadata(), deadline(STREAM_TIMEOUT_MS))));
     assert.ok(streamed.some((user) => user.id === created.user.id), 'StreamUsers missed the new user');
     console.log(`StreamUsers: ${streamed.length} users`);
 

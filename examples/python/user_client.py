@@ -66,27 +66,58 @@ TOKEN = os.environ.get("USERS_TOKEN", "")
 METADATA = [("authorization", f"Bearer {TOKEN}")] if TOKEN else []
 
 
+class ConsistencyToken:
+    """Read-your-writes: every answer carries a `consistency-token` header; sending the newest one
+    back makes a read see at least what this client wrote or saw, whichever server instance or
+    database standby serves it. Calls here run one at a time, and the server never answers an
+    older token than it was sent, so the last one received is the newest (a client with
+    concurrent calls keeps the one with the highest position instead)."""
+
+    HEADER = "consistency-token"
+
+    def __init__(self):
+        self.value = ""
+
+    def metadata(self):
+        return METADATA + ([(self.HEADER, self.value)] if self.value else [])
+
+    def remember(self, *metadata):
+        for pairs in metadata:
+            for key, value in pairs or ():
+                if key == self.HEADER:
+                    self.value = value
+
+
 def run(address, pb, rpc):
     options = [("grpc.enable_retries", 1), ("grpc.service_config", SERVICE_CONFIG)]
     with grpc.insecure_channel(address, options=options) as channel:
         stub = rpc.UserServiceStub(channel)
 
+        token = ConsistencyToken()
         request = new_create(pb, "Python Client")
-        created = stub.CreateUser(request, timeout=UNARY_TIMEOUT, metadata=METADATA)
-        print(f"CreateUser: id={created.user.id} message={created.message!r}")
+        created, call = stub.CreateUser.with_call(request, timeout=UNARY_TIMEOUT, metadata=token.metadata())
+        token.remember(call.initial_metadata())
+        assert token.value, "CreateUser answered no consistency-token"
+        print(f"CreateUser: id={created.user.id} message={created.message!r} {ConsistencyToken.HEADER}={token.value}")
         again = stub.CreateUser(request, timeout=UNARY_TIMEOUT, metadata=METADATA)
         assert again.user.id == created.user.id, "a retry with the same request_id created another user"
         print(f"CreateUser again with request_id {request.request_id}: the same user {again.user.id}")
 
-        fetched = stub.GetUser(pb.GetUserRequest(id=created.user.id), timeout=UNARY_TIMEOUT, metadata=METADATA)
+        # The reads carry the token of the create (and then of each read): they see the new user.
+        fetched, call = stub.GetUser.with_call(pb.GetUserRequest(id=created.user.id), timeout=UNARY_TIMEOUT, metadata=token.metadata())
+        token.remember(call.initial_metadata())
         assert fetched.email == created.user.email, "GetUser returned another user"
         print(f"GetUser: {fetched.name} <{fetched.email}> status={pb.UserStatus.Name(fetched.status)}")
 
-        page = stub.ListUsers(pb.ListUsersRequest(page=0, limit=5), timeout=UNARY_TIMEOUT, metadata=METADATA)
+        page, call = stub.ListUsers.with_call(pb.ListUsersRequest(page=0, limit=5), timeout=UNARY_TIMEOUT, metadata=token.metadata())
+        token.remember(call.initial_metadata())
         assert page.total >= 1, "ListUsers counted no users"
         print(f"ListUsers: {len(page.users)} users on page 0 of {page.total}")
 
-        streamed = [user.id for user in stub.StreamUsers(pb.StreamUsersRequest(delay_seconds=0), timeout=STREAM_TIMEOUT, metadata=METADATA)]
+        # A stream's token comes with its first message, and the newest in its trailers.
+        stream = stub.StreamUsers(pb.StreamUsersRequest(delay_seconds=0), timeout=STREAM_TIMEOUT, metadata=token.metadata())
+        streamed = [user.id for user in stream]
+        token.remember(stream.initial_metadata(), stream.trailing_metadata())
         assert created.user.id in streamed, "StreamUsers missed the new user"
         print(f"StreamUsers: {len(streamed)} users")
 

@@ -10,4 +10,13 @@ public static class Poll
             await Task.Delay(50);
         }
     }
+
+    /// <inheritdoc cref="UntilAsync(Func{bool})"/>
+    public static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(50);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using UserSystem.Server.Consistency;
 using UserSystem.Server.Hosting;
 using UserSystem.Server.Storage;
 
@@ -67,6 +68,7 @@ public static class CachingExtensions
             _ => new ServiceDescriptor(typeof(IUserStore), CachingUserStore.Uncached, engine.ImplementationType!, engine.Lifetime),
         });
         services.AddSingleton<IUserStore>(provider => new CachingUserStore(
-            provider.GetRequiredKeyedService<IUserStore>(CachingUserStore.Uncached), provider.GetRequiredService<UserCache>()));
+            provider.GetRequiredKeyedService<IUserStore>(CachingUserStore.Uncached), provider.GetRequiredService<UserCache>(),
+            provider.GetService<IConsistencySource>() ?? new SingleCopyConsistency()));
     }
 }

@@ -1,3 +1,4 @@
+using UserSystem.Server.Consistency;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Storage;
 using UserSystem.Validation;
@@ -12,12 +13,21 @@ namespace UserSystem.Server.Caching;
 /// by email, the user a self-service change is checked against), the engine itself is registered
 /// under <see cref="Uncached"/>.
 /// </summary>
-public sealed class CachingUserStore(IUserStore inner, UserCache cache) : IUserStore
+public sealed class CachingUserStore(IUserStore inner, UserCache cache, IConsistencySource consistency) : IUserStore
 {
     /// <summary>The service key of the engine's own store, without the cache.</summary>
     public const string Uncached = "uncached";
 
-    public Task<UserAccount?> FindAsync(int id, CancellationToken cancellationToken) => cache.FindAsync(id, cancellationToken).AsTask();
+    /// <summary>
+    /// Through the cache, except a read with a consistency token where there are standbys: the
+    /// cache cannot tell whether an entry is as new as the token, so such a read is a miss, served
+    /// by a standby (see <c>PostgresReadRouter</c>), and does not fill the cache (a standby's row may
+    /// be older than an invalidation this instance has already applied).
+    /// </summary>
+    public Task<UserAccount?> FindAsync(int id, CancellationToken cancellationToken) =>
+        ConsistencyScope.Current?.Preference == ReadPreference.StandbyAtToken && consistency.HasStandbys
+            ? inner.FindAsync(id, cancellationToken)
+            : cache.FindAsync(id, cancellationToken).AsTask();
 
     public async Task<UserAccount> UpdateAsync(int id, UserChanges changes, long? expectedVersion, ChangeContext change, CancellationToken cancellationToken)
     {
@@ -47,7 +57,6 @@ public sealed class CachingUserStore(IUserStore inner, UserCache cache) : IUserS
         inner.CreateBatchAsync(users, change, cancellationToken);
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
 
     public Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken) => inner.ListAsync(offset, limit, cancellationToken);
 

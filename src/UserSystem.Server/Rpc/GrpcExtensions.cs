@@ -25,14 +25,18 @@ public static class GrpcExtensions
             // audit line and metrics; error mapping turns domain errors and crashes into statuses; stream lifetime sits
             // innermost so its statuses pass through unchanged. The batch cap is enforced where
             // batch items are read and numbered (UserRequestValidation.ReadValidNewUsersAsync).
+            // The consistency token sits inside error mapping, which turns a bad token into
+            // INVALID_ARGUMENT, and outside stream lifetime, so a stream's token precedes its first message.
             options.Interceptors.Add<CallObserverInterceptor>();
             options.Interceptors.Add<ErrorMappingInterceptor>();
+            options.Interceptors.Add<ConsistencyTokenInterceptor>();
             options.Interceptors.Add<StreamLifetimeInterceptor>();
         });
         // Registered, so grpc-dotnet resolves one instance of each instead of building them (and
         // their loggers) for every call; they hold no per-call state.
         services.AddSingleton<CallObserverInterceptor>();
         services.AddSingleton<ErrorMappingInterceptor>();
+        services.AddSingleton<ConsistencyTokenInterceptor>();
         services.AddSingleton<StreamLifetimeInterceptor>();
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>()
             .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageBytes);

@@ -6,9 +6,10 @@ namespace UserSystem.Server.Web;
 internal static class WebCorsPolicy
 {
     // Browsers hide response headers from scripts unless CORS exposes them: gRPC-Web reads the
-    // status from these, and the console shows the request id of a failed call.
+    // status from these, the console shows the request id of a failed call, and a page keeps the
+    // consistency token to read its own writes.
     private static readonly string[] ExposedHeaders =
-        ["grpc-status", "grpc-message", "grpc-status-details-bin", "request-id", "server-version"];
+        ["grpc-status", "grpc-message", "grpc-status-details-bin", "request-id", "server-version", Contracts.ConsistencyToken.Header];
 
     public static void Configure(CorsPolicyBuilder policy, WebOptions options)
     {

@@ -16,6 +16,7 @@ namespace UserSystem.Server.Tests.HighAvailability;
 /// of the standby. Runs as its own CI step (scripts/test.sh), by its trait.
 /// </summary>
 [Trait("Category", "Failover")]
+[Collection(nameof(FailoverClusters))]
 public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Writers = 4;

@@ -39,7 +39,7 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
     private static string[] FullPath =>
     [
         Layer.RequestContext, Layer.Cors, Layer.Authentication, Layer.Authorization, Layer.CallerLimits,
-        nameof(CallObserverInterceptor), nameof(ErrorMappingInterceptor), nameof(StreamLifetimeInterceptor), Layer.Service,
+        nameof(CallObserverInterceptor), nameof(ErrorMappingInterceptor), nameof(ConsistencyTokenInterceptor), nameof(StreamLifetimeInterceptor), Layer.Service,
     ];
 
     [Fact]

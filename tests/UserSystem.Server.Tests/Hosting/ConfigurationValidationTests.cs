@@ -15,6 +15,8 @@ public sealed class ConfigurationValidationTests
     [InlineData("Storage:Sqlite:Path= ", "Storage:Sqlite:Path")]
     [InlineData("Limits:MaxPageSize=0", "Limits:MaxPageSize")]
     [InlineData("Limits:MaxStreamDelaySeconds=-5", "Limits:MaxStreamDelaySeconds")]
+    [InlineData("Storage:StandbyReads:ReplayWaitMilliseconds=60000", "Storage:StandbyReads:ReplayWaitMilliseconds")]
+    [InlineData("Storage:StandbyReads:MaxStalenessMilliseconds=-1", "Storage:StandbyReads:MaxStalenessMilliseconds")]
     public async Task BadSetting_FailsStart_NamingTheSetting(string setting, string key)
     {
         using var directory = new TempDirectory();

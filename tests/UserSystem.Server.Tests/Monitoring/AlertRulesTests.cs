@@ -9,7 +9,7 @@ public sealed class AlertRulesTests
         var (exitCode, output) = await MonitoringFiles.RunAsync("promtool", "check", "rules", MonitoringFiles.Alerts);
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains("SUCCESS: 7 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 8 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]

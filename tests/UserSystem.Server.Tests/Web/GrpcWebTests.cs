@@ -104,6 +104,7 @@ public sealed class GrpcWebTests : ServerTestBase
         Assert.Contains("grpc-status", exposed, StringComparison.Ordinal);
         Assert.Contains("grpc-status-details-bin", exposed, StringComparison.Ordinal);
         Assert.Contains("request-id", exposed, StringComparison.Ordinal);
+        Assert.Contains("consistency-token", exposed, StringComparison.Ordinal);
     }
 
     private async Task<HttpResponseMessage> PreflightAsync(string origin)

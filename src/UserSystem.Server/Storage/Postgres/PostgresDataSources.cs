@@ -21,8 +21,8 @@ namespace UserSystem.Server.Storage.Postgres;
 /// the database after a switchover).
 /// </para>
 /// <para>
-/// <b>Standby reads later.</b> A pool that prefers standbys is one more
-/// <c>WithTargetSession</c> view of <see cref="ReadHosts"/>.
+/// <b>Standby reads.</b> <see cref="PostgresReadRouter"/> takes a <c>PreferStandby</c> view of
+/// <see cref="ReadHosts"/> for reads that carry a consistency token.
 /// </para>
 /// </remarks>
 public sealed class PostgresDataSources : IAsyncDisposable

@@ -13,11 +13,10 @@ public sealed partial class PostgresUserStore
         """;
 
     public Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken) =>
-        WhileAvailableAsync(ct => ReadStatsAsync(firstDay, ct), cancellationToken);
+        WhileAvailableAsync(ct => _router.ReadAsync((connection, readCt) => ReadStatsAsync(connection, firstDay, readCt), ct), cancellationToken);
 
-    private async Task<UserStats> ReadStatsAsync(DateOnly firstDay, CancellationToken cancellationToken)
+    private static async Task<UserStats> ReadStatsAsync(NpgsqlConnection connection, DateOnly firstDay, CancellationToken cancellationToken)
     {
-        await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
         // REPEATABLE READ: the three reads see one snapshot.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction)

@@ -40,6 +40,7 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     private readonly bool _ownsSources;
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _readSource;
+    private readonly PostgresReadRouter _router;
     private readonly PostgresChangeNotifier _notifier;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -61,19 +62,28 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     /// <paramref name="noticeSubscribers"/> hear of other instances' changes as they commit (the user cache).
     /// </summary>
     public PostgresUserStore(
-        PostgresDataSources sources, TimeProvider time, ILogger<PostgresUserStore>? logger = null, IEnumerable<IChangeNoticeSubscriber>? noticeSubscribers = null)
-        : this(sources, ownsSources: false, time, logger, noticeSubscribers ?? [])
+        PostgresDataSources sources,
+        TimeProvider time,
+        ILogger<PostgresUserStore>? logger = null,
+        IEnumerable<IChangeNoticeSubscriber>? noticeSubscribers = null,
+        PostgresReadRouter? router = null)
+        : this(sources, ownsSources: false, time, logger, noticeSubscribers ?? [], router)
     {
     }
 
     /// <summary>A store with sources of its own, built from <paramref name="connectionString"/> (tests and tools).</summary>
     public PostgresUserStore(string connectionString, TimeProvider time, ILogger<PostgresUserStore>? logger = null)
-        : this(PostgresDataSources.Create(connectionString), ownsSources: true, time, logger, [])
+        : this(PostgresDataSources.Create(connectionString), ownsSources: true, time, logger, [], router: null)
     {
     }
 
     private PostgresUserStore(
-        PostgresDataSources sources, bool ownsSources, TimeProvider time, ILogger<PostgresUserStore>? logger, IEnumerable<IChangeNoticeSubscriber> noticeSubscribers)
+        PostgresDataSources sources,
+        bool ownsSources,
+        TimeProvider time,
+        ILogger<PostgresUserStore>? logger,
+        IEnumerable<IChangeNoticeSubscriber> noticeSubscribers,
+        PostgresReadRouter? router)
     {
         _logger = logger ?? (ILogger)NullLogger<PostgresUserStore>.Instance;
         _sources = sources;
@@ -83,11 +93,16 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         _database = sources.Database;
         _time = time;
         _notifier = new PostgresChangeNotifier(sources.Listener, noticeSubscribers, time, _logger);
+        _router = router ?? new PostgresReadRouter(sources, new Consistency.StandbyReadOptions(), metrics: null, time);
     }
+
+    /// <summary>Where reads run, and the database's identity for consistency tokens.</summary>
+    public PostgresReadRouter Router => _router;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await PostgresMigrations.MigrateAsync(_dataSource, cancellationToken);
+        await _router.InitializeAsync(cancellationToken);
         _notifier.ListenForSubscribers();
     }
 
@@ -148,11 +163,29 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             var ranges = await RecordBatchEventsAsync(connection, before, count, change, Now(), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _notifier.Committed();
+            await ObserveCommittedBatchAsync(cancellationToken);
             return new BatchCreateResult(count, ranges);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
             throw Unavailable(exception);
+        }
+    }
+
+    /// <summary>
+    /// The position after a batch's commit, for its token. The batch has committed: a failure to
+    /// read the position must not turn its answer into an error (a retry would find every email
+    /// taken), so it is logged and the token covers only what the call saw before.
+    /// </summary>
+    private async Task ObserveCommittedBatchAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _router.ObservePrimaryAsync(cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            StorageLog.Unavailable(_logger, _database, exception);
         }
     }
 
@@ -230,9 +263,14 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            await using var command = _readSource.CreateCommand(UserRowReader.FindByIdSql);
-            command.Parameters.Add(new NpgsqlParameter<int>("id", id));
-            return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
+            return await _router.ReadAsync(
+                async (connection, ct) =>
+                {
+                    await using var command = new NpgsqlCommand(UserRowReader.FindByIdSql, connection);
+                    command.Parameters.Add(new NpgsqlParameter<int>("id", id));
+                    return await PostgresUserRows.Reader.ReadFirstAsync(command, ct);
+                },
+                cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
@@ -244,7 +282,15 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
+            return await _router.ReadAsync(ReadPageAsync, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+
+        async Task<UserPage> ReadPageAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+        {
             // REPEATABLE READ: the page and the total come from one snapshot.
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
             await using var count = new NpgsqlCommand("SELECT count(*) FROM users;", connection, transaction);
@@ -256,34 +302,35 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             await transaction.CommitAsync(cancellationToken);
             return new UserPage(users, total);
         }
-        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
-        {
-            throw Unavailable(exception);
-        }
     }
 
     public async Task<IReadOnlyList<UserAccount>> ListAfterAsync(int afterId, int limit, UserFilter filter, CancellationToken cancellationToken)
     {
         try
         {
-            await using var command = _readSource.CreateCommand($"""
+            return await _router.ReadAsync(ReadAfterAsync, cancellationToken);
+        }
+        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
+        {
+            throw Unavailable(exception);
+        }
+
+        async Task<IReadOnlyList<UserAccount>> ReadAfterAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+        {
+            await using var command = new NpgsqlCommand($"""
                 SELECT {UserRowReader.Columns} FROM users
                 WHERE id > @after
                   AND (@status::integer IS NULL OR status = @status)
                   AND (@email_key_prefix::text IS NULL OR starts_with(email_key, @email_key_prefix))
                   AND (@name_prefix::text IS NULL OR starts_with(name, @name_prefix))
                 ORDER BY id LIMIT @limit;
-                """);
+                """, connection);
             command.Parameters.Add(new NpgsqlParameter<int>("after", afterId));
             command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
             command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = filter.Status is { } status ? (int)status : DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = (object?)filter.EmailKeyPrefix ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = (object?)filter.NamePrefix ?? DBNull.Value });
             return await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
-        }
-        catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
-        {
-            throw Unavailable(exception);
         }
     }
 
@@ -434,7 +481,14 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         // and what a retried create answers must never come from a copy that lags.
         await using var command = _dataSource.CreateCommand(IdempotentCreate.FindSql);
         command.Parameters.Add(new NpgsqlParameter<string>("request_key", requestId));
-        return await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
+        var earlier = await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
+        if (earlier is not null)
+        {
+            // A replayed create answers with the earlier one's user: its token must cover that commit.
+            await _router.ObservePrimaryAsync(cancellationToken);
+        }
+
+        return earlier;
     }
 
     /// <summary>
@@ -546,13 +600,38 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+            return await WriteAndReadPositionAsync(command, cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
         {
             _sources.ForgetPrimary();
-            return (await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken)).SingleOrDefault();
+            return await WriteAndReadPositionAsync(command, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The write and the primary's WAL position after its commit, in one round trip: an error
+    /// barrier (a Sync) after the write ends its implicit transaction, so the position is read
+    /// after the commit record (the <c>consistency-token</c> of the call).
+    /// </summary>
+    private async Task<UserAccount?> WriteAndReadPositionAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        batch.EnableErrorBarriers = true;
+        var write = new NpgsqlBatchCommand(command.CommandText);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+        {
+            write.Parameters.Add(parameter.Clone());
+        }
+
+        batch.BatchCommands.Add(write);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresReadRouter.CommittedSql));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var changed = await reader.ReadAsync(cancellationToken) ? PostgresUserRows.Reader.Read(reader) : null;
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        _router.Committed(reader.GetFieldValue<NpgsqlLogSequenceNumber>(0));
+        return changed;
     }
 
     private static void AddUserParameters(NpgsqlCommand command, NewUser user)
