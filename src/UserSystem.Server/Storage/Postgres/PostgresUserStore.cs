@@ -231,6 +231,16 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A page by offset: the offset is skipped in the primary key alone (an index-only scan, no
+    /// rows read), then the page is read from where it starts.
+    /// </summary>
+    internal const string SeedPageSql = $"""
+        SELECT {UserRowReader.Columns} FROM users
+        WHERE id >= (SELECT id FROM users ORDER BY id OFFSET @offset LIMIT 1)
+        ORDER BY id LIMIT @limit;
+        """;
+
     public async Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken)
     {
         try
@@ -238,12 +248,27 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             await using var connection = await _readSource.OpenConnectionAsync(cancellationToken);
             // REPEATABLE READ: the page and the total come from one snapshot.
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM users;", connection, transaction);
-            var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-            await using var command = new NpgsqlCommand($"SELECT {UserRowReader.Columns} FROM users ORDER BY id LIMIT @limit OFFSET @offset;", connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-            command.Parameters.Add(new NpgsqlParameter<long>("offset", offset));
-            var users = await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand(TotalUsersSql),
+                    new NpgsqlBatchCommand(SeedPageSql)
+                    {
+                        Parameters = { new NpgsqlParameter<long>("offset", offset), new NpgsqlParameter<int>("limit", limit) },
+                    },
+                },
+            };
+            long total;
+            List<UserAccount> users;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                total = reader.GetInt64(0);
+                await reader.NextResultAsync(cancellationToken);
+                users = await PostgresUserRows.Reader.ReadUsersAsync(reader, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             return new UserPage(users, total);
         }
@@ -257,19 +282,10 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            await using var command = _readSource.CreateCommand($"""
-                SELECT {UserRowReader.Columns} FROM users
-                WHERE id > @after
-                  AND (@status::integer IS NULL OR status = @status)
-                  AND (@email_key_prefix::text IS NULL OR starts_with(email_key, @email_key_prefix))
-                  AND (@name_prefix::text IS NULL OR starts_with(name, @name_prefix))
-                ORDER BY id LIMIT @limit;
-                """);
+            await using var command = _readSource.CreateCommand(PostgresUserFilters.ListAfterSql(filter));
             command.Parameters.Add(new NpgsqlParameter<int>("after", afterId));
             command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-            command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = filter.Status is { } status ? (int)status : DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = (object?)filter.EmailKeyPrefix ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = (object?)filter.NamePrefix ?? DBNull.Value });
+            PostgresUserFilters.AddParameters(command.Parameters, filter);
             return await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))

@@ -1,0 +1,171 @@
+using Npgsql;
+using UserSystem.Server.Domain;
+using UserSystem.Server.Storage;
+using UserSystem.Server.Storage.Postgres;
+using UserSystem.Testing;
+using UserSystem.Validation;
+
+namespace UserSystem.Server.Tests.Storage;
+
+/// <summary>
+/// The seed's total and GetUserStats' counts come from counter rows the writes keep (migration 7),
+/// not from counting the users: after any mix of writes they must still equal a count of the users.
+/// </summary>
+public sealed class PostgresUserCountTests : IAsyncLifetime
+{
+    private static readonly ChangeContext Admin = new("admin", null);
+    private static readonly DateOnly FirstDay = new(2000, 1, 1);
+    private string _connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.GetAsync().DefaultTimeout();
+        _connectionString = await server.CreateDatabaseAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task ConcurrentMixedWorkload_CountsEqualTheUsersCounted()
+    {
+        await using var store = new PostgresUserStore(_connectionString, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
+        // Users created over twelve days by another writer, so the daily counts have days to keep apart.
+        await ExecuteAsync("""
+            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
+            SELECT 'seed ' || i, 'seed' || i || '@example.com', 'SEED' || i || '@EXAMPLE.COM', 30, '{}', i % 3,
+                   now() - (i % 12) * interval '1 day', now()
+            FROM generate_series(1, 600) AS i;
+            """);
+
+        var writers = Enumerable.Range(0, 8).Select(writer => Task.Run(() => WriteMixAsync(store, writer)));
+        var batches = Task.Run(async () =>
+        {
+            await store.CreateBatchAsync(Batch("batch", 300), Admin, CancellationToken.None);
+            // A batch that fails on its last item stores nothing, and counts nothing.
+            await Assert.ThrowsAsync<DuplicateEmailException>(() =>
+                store.CreateBatchAsync(Batch("rolled-back", 200).Append(new NewUser("Twin", "seed1@example.com", 30, [])), Admin, CancellationToken.None));
+        });
+        var pruning = Task.Run(() => store.PruneEventsAsync(new EventRetention(null, 50), CancellationToken.None));
+        var outsider = Task.Run(() => ExecuteAsync("UPDATE users SET status = 2 WHERE id % 7 = 0; DELETE FROM users WHERE id % 11 = 0;"));
+        await Task.WhenAll([.. writers, batches, pruning, outsider]).WaitAsync(TimeSpan.FromMinutes(2));
+
+        var stats = await store.GetStatsAsync(FirstDay, CancellationToken.None).DefaultTimeout();
+        var page = await store.ListAsync(0, 10, CancellationToken.None).DefaultTimeout();
+
+        var byStatus = await ReadPairsAsync("SELECT status, count(*) FROM users GROUP BY status;");
+        var perDay = await ReadPairsAsync("SELECT ((created_at AT TIME ZONE 'UTC')::date - date '2000-01-01'), count(*) FROM users GROUP BY 1 ORDER BY 1;");
+        Assert.Equal(byStatus.Values.Sum(), page.Total);
+        Assert.Equal(byStatus.Values.Sum(), stats.Total);
+        Assert.All(Enum.GetValues<AccountStatus>(), status =>
+            Assert.Equal(byStatus.GetValueOrDefault((int)status), stats.CountsByStatus[status]));
+        Assert.Equal(
+            perDay.Select(day => (FirstDay.AddDays(day.Key), day.Value)),
+            stats.CreatedPerDay.Select(day => (day.Day, day.Count)));
+        Assert.True(perDay.Count >= 12);
+    }
+
+    [Fact]
+    public async Task Migration_OnATableWithUsers_FillsTheCounters()
+    {
+        // The schema as it was before the counters (steps 1-6), with users in it.
+        await ExecuteAsync("CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());");
+        foreach (var (version, sql) in PostgresMigrations.All.Where(step => step.Version < 7))
+        {
+            await ExecuteAsync($"{sql}\nINSERT INTO schema_migrations (version) VALUES ({version});");
+        }
+
+        await ExecuteAsync("""
+            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
+            SELECT 'old ' || i, 'old' || i || '@example.com', 'OLD' || i || '@EXAMPLE.COM', 30, '{}', i % 3,
+                   timestamptz '2026-01-01 12:00Z' + (i % 5) * interval '1 day', now()
+            FROM generate_series(1, 1000) AS i;
+            """);
+
+        await using var store = new PostgresUserStore(_connectionString, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
+        var stats = await store.GetStatsAsync(FirstDay, CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal(1000, (await store.ListAsync(0, 1, CancellationToken.None)).Total);
+        Assert.Equal(333, stats.CountsByStatus[AccountStatus.Inactive]);
+        Assert.Equal(334, stats.CountsByStatus[AccountStatus.Active]);
+        Assert.Equal(333, stats.CountsByStatus[AccountStatus.Suspended]);
+        Assert.Equal(Enumerable.Range(1, 5).Select(day => (new DateOnly(2026, 1, day), 200L)), stats.CreatedPerDay.Select(day => (day.Day, day.Count)));
+    }
+
+    [Fact]
+    public async Task Truncate_ResetsTheCounters()
+    {
+        await using var store = new PostgresUserStore(_connectionString, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
+        await store.CreateBatchAsync(Batch("gone", 10), Admin, CancellationToken.None).DefaultTimeout();
+
+        await ExecuteAsync("TRUNCATE users;");
+
+        Assert.Equal(0, (await store.GetStatsAsync(FirstDay, CancellationToken.None).DefaultTimeout()).Total);
+    }
+
+    // Creates, renames, status changes and deletes of its own users and of others', some racing.
+    private static async Task WriteMixAsync(PostgresUserStore store, int writer)
+    {
+        var random = new Random(writer);
+        for (var i = 0; i < 40; i++)
+        {
+            var created = await store.CreateAsync(new NewUser($"w{writer}-{i}", $"w{writer}-{i}-{Guid.NewGuid():N}@example.com", 30, []), Admin, null, CancellationToken.None);
+            var target = random.Next(2) == 0 ? created.Id : random.Next(1, created.Id + 1);
+            try
+            {
+                switch (random.Next(4))
+                {
+                    case 0:
+                        await store.SetStatusAsync(target, (AccountStatus)random.Next(3), null, Admin, CancellationToken.None);
+                        break;
+                    case 1:
+                        await store.UpdateAsync(target, new UserChanges(Name: $"renamed {i}"), null, Admin, CancellationToken.None);
+                        break;
+                    case 2:
+                        await store.DeleteAsync(target, null, Admin, CancellationToken.None);
+                        break;
+                    default:
+                        break;
+                }
+            }
+            catch (UserDomainException exception) when (exception is UserNotFoundException or StaleEtagException)
+            {
+                // Another writer deleted or changed it first: a race this test wants.
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<NewUser> Batch(string prefix, int count)
+    {
+        await Task.Yield();
+        for (var i = 0; i < count; i++)
+        {
+            yield return new NewUser($"{prefix} {i}", $"{prefix}-{i}-{Guid.NewGuid():N}@example.com", 30, []);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync().DefaultTimeout();
+    }
+
+    private async Task<Dictionary<int, long>> ReadPairsAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var pairs = new Dictionary<int, long>();
+        while (await reader.ReadAsync())
+        {
+            pairs.Add(reader.GetInt32(0), reader.GetInt64(1));
+        }
+
+        return pairs;
+    }
+}

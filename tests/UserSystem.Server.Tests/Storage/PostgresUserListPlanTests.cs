@@ -1,0 +1,92 @@
+using Npgsql;
+using UserSystem.Server.Domain;
+using UserSystem.Server.Storage.Postgres;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Storage;
+
+/// <summary>
+/// Every filter of a keyset page has an index the planner picks, on a database whose collation is
+/// not C (where the unique index on the email cannot serve a prefix): the planner is asked about
+/// the store's own statements, with a filter that matches only the newest users.
+/// </summary>
+public sealed class PostgresUserListPlanTests : IAsyncLifetime
+{
+    private NpgsqlConnection _connection = null!;
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.GetAsync().DefaultTimeout();
+        var name = $"test_{Guid.NewGuid():N}";
+        await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
+        {
+            await admin.OpenAsync().DefaultTimeout();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8';", admin);
+            await create.ExecuteNonQueryAsync().DefaultTimeout();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = name }.ConnectionString;
+        await using (var store = new PostgresUserStore(connectionString, TimeProvider.System))
+        {
+            await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
+        }
+
+        _connection = new NpgsqlConnection(connectionString);
+        await _connection.OpenAsync().DefaultTimeout();
+        await using var fill = new NpgsqlCommand("""
+            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
+            SELECT 'User ' || i, 'user' || i || '@example.com', 'USER' || i || '@EXAMPLE.COM', 30, '{}',
+                   CASE WHEN i % 100 = 0 THEN 2 ELSE 1 END, now(), now()
+            FROM generate_series(1, 20000) AS i;
+            VACUUM ANALYZE users;
+            """, _connection);
+        await fill.ExecuteNonQueryAsync().DefaultTimeout();
+    }
+
+    public async Task DisposeAsync() => await _connection.DisposeAsync();
+
+    [Theory]
+    [InlineData(AccountStatus.Suspended, null, null, "users_status_id")]
+    [InlineData(null, "user1999", null, "users_email_key_prefix")]
+    [InlineData(null, null, "User 1999", "users_name_prefix")]
+    public async Task KeysetPage_WithAFilter_SearchesItsIndex(AccountStatus? status, string? emailPrefix, string? namePrefix, string index)
+    {
+        var filter = new UserFilter(status, emailPrefix, namePrefix);
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresUserFilters.ListAfterSql(filter), _connection)
+        {
+            Parameters = { new NpgsqlParameter<int>("after", 0), new NpgsqlParameter<int>("limit", 50) },
+        };
+        PostgresUserFilters.AddParameters(explain.Parameters, filter);
+
+        var plan = await ReadPlanAsync(explain);
+
+        Assert.Contains($"Index Scan using {index}", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeedPage_SkipsItsOffsetInThePrimaryKeyAlone()
+    {
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresUserStore.SeedPageSql, _connection)
+        {
+            Parameters = { new NpgsqlParameter<long>("offset", 19_990), new NpgsqlParameter<int>("limit", 10) },
+        };
+
+        var plan = await ReadPlanAsync(explain);
+
+        Assert.Contains("Index Only Scan using users_pkey", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ReadPlanAsync(NpgsqlCommand command)
+    {
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync().DefaultTimeout();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+}
