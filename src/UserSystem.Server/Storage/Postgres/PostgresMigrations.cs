@@ -104,13 +104,16 @@ internal static class PostgresMigrations
         (7, """
             -- Reads that stay flat as the table grows (docs/decisions/flat-reads.md).
             -- Filters: keyset pages by status walk (status, id) in id order; prefix filters search
-            -- these C-collation indexes, which starts_with() can use whatever the database's
-            -- collation (the planner turns a constant prefix into a range of them).
+            -- C-collation indexes, which starts_with() can use whatever the database's collation
+            -- (the planner turns a constant prefix into a range of one).
             CREATE INDEX users_status_id ON users (status, id);
-            -- GetUserStats reads the daily counters below instead of this index (one less to update per write).
-            DROP INDEX users_created_at;
-            CREATE INDEX users_email_key_prefix ON users (email_key COLLATE "C");
             CREATE INDEX users_name_prefix ON users (name COLLATE "C");
+            -- The unique email index becomes the C-collation one: equality is the same under any
+            -- deterministic collation, so it keeps emails unique as before, and serves the prefix too.
+            ALTER TABLE users DROP CONSTRAINT users_email_key_key;
+            CREATE UNIQUE INDEX users_email_key ON users (email_key COLLATE "C");
+            -- GetUserStats reads the daily counters below instead of this index.
+            DROP INDEX users_created_at;
             -- Counts: the seed's total and GetUserStats sum these rows instead of counting users.
             -- A statement trigger changes them in the writing statement's own transaction (no
             -- extra round trip; exact under rollback, batches, COPY and a failover alike). Each

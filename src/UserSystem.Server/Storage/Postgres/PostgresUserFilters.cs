@@ -9,7 +9,7 @@ namespace UserSystem.Server.Storage.Postgres;
 /// conditions it applies. A catch-all form (<c>@status IS NULL OR status = @status</c>) plans
 /// once for every combination, so no index fits it; one statement per form lets each use its
 /// index (migration 7): status walks <c>users_status_id</c> in id order, and a constant prefix of
-/// <c>starts_with</c> becomes a range of <c>users_email_key_prefix</c> or <c>users_name_prefix</c>.
+/// <c>starts_with</c> becomes a range of <c>users_email_key</c> or <c>users_name_prefix</c>.
 /// </summary>
 internal static class PostgresUserFilters
 {
