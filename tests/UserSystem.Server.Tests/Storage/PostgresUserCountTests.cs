@@ -81,8 +81,9 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
         await Poll.UntilAsync(() => Volatile.Read(ref writes) >= 100).DefaultTimeout();
         await postgres.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
         await postgres.StartAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(2));
+        var unavailable = await Task.WhenAll(writers).WaitAsync(TimeSpan.FromMinutes(2));
 
+        Assert.True(unavailable.Sum() > 0, "no write met the stopped database");
         var stats = await store.GetStatsAsync(FirstDay, CancellationToken.None).DefaultTimeout();
         var byStatus = await ReadPairsAsync("SELECT status, count(*) FROM users GROUP BY status;");
         Assert.True(byStatus.Values.Sum() >= 100);
@@ -133,9 +134,11 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
     }
 
     // Creates, renames, status changes and deletes of its own users and of others', some racing.
-    private static async Task WriteMixAsync(PostgresUserStore store, int writer, int writes = 40, Action? written = null)
+    // Returns how many writes failed because the database was away.
+    private static async Task<int> WriteMixAsync(PostgresUserStore store, int writer, int writes = 40, Action? written = null)
     {
         var random = new Random(writer);
+        var unavailable = 0;
         for (var i = 0; i < writes; i++)
         {
             try
@@ -165,9 +168,12 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
             catch (StorageUnavailableException)
             {
                 // The database went away under the write (a test stops it): it committed whole or not at all.
+                unavailable++;
                 await Task.Delay(50);
             }
         }
+
+        return unavailable;
     }
 
     private static async IAsyncEnumerable<NewUser> Batch(string prefix, int count)
