@@ -14,15 +14,12 @@ CALLS="${2:-500}"
 PG_PORT="${PG_PORT:-55435}"
 GRPC=55081; HTTP=55082
 
-bash scripts/setup/postgres.sh >/dev/null
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 WORK="$(mktemp -d /tmp/user-system-scale-XXXXXX)"
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+source bench/lib/postgres.sh
 SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; }
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  postgres_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -33,11 +30,9 @@ dotnet build -c Release -v q -nologo bench/Scale/Scale.csproj >/dev/null
 SERVER=(dotnet "$WORK/server/UserSystem.Server.dll")
 SCALE=(dotnet bench/Scale/bin/Release/net10.0/Scale.dll)
 
-# A throwaway cluster with PostgreSQL's default settings, as bench/Writes starts it. A collation
-# other than C (C.UTF-8), as production databases usually have: prefix filters must not depend on it.
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
-  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg" start >/dev/null
+# A collation other than C (C.UTF-8), as production databases usually have: prefix filters must
+# not depend on it.
+postgres_start --locale=C.UTF-8
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE bench_scale"
 CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_scale"
 
