@@ -122,6 +122,21 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batch_CountsInAShardNoSingleUserWriteUses()
+    {
+        await using var store = new PostgresUserStore(_connectionString, TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
+        await store.CreateAsync(new NewUser("Single", $"{Guid.NewGuid():N}@example.com", 30, []), Admin, null, CancellationToken.None).DefaultTimeout();
+        await store.CreateBatchAsync(Batch("batched", 25), Admin, CancellationToken.None).DefaultTimeout();
+
+        // A batch holds its counter rows until it commits, seconds after its COPY: in a shard of
+        // its own (16-31), single-user writes (0-15) never wait for it.
+        var byShard = await ReadPairsAsync("SELECT shard, users FROM user_status_counts;");
+        Assert.Equal(1, byShard.Where(row => row.Key < 16).Sum(row => row.Value));
+        Assert.Equal(25, byShard.Where(row => row.Key is >= 16 and < 32).Sum(row => row.Value));
+    }
+
+    [Fact]
     public async Task Truncate_ResetsTheCounters()
     {
         await using var store = new PostgresUserStore(_connectionString, TimeProvider.System);

@@ -119,7 +119,9 @@ internal static class PostgresMigrations
             -- extra round trip; exact under rollback, batches, COPY and a failover alike). Each
             -- writer adds to the shard of its backend (pid % 16), so concurrent writers rarely
             -- wait on one counter row; rows are taken in key order (status counts first), so
-            -- single-statement writers cannot deadlock on them.
+            -- single-statement writers cannot deadlock on them. A transaction that stays open
+            -- after its write (a batch: its events come after the COPY) names a shard of its own
+            -- in user_system.count_shard (16-31), so no single-user write waits for it to end.
             CREATE TABLE user_status_counts (
                 status  integer NOT NULL,
                 shard   integer NOT NULL,
@@ -134,7 +136,7 @@ internal static class PostgresMigrations
             );
             CREATE FUNCTION users_count_changes() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE
-                writer_shard integer := pg_backend_pid() % 16;
+                writer_shard integer := COALESCE(NULLIF(current_setting('user_system.count_shard', true), '')::integer, pg_backend_pid() % 16);
             BEGIN
                 IF TG_OP = 'TRUNCATE' THEN
                     DELETE FROM user_status_counts;

@@ -33,6 +33,9 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     // is still running (ours would wake it when it ends; another program's would not).
     private static readonly TimeSpan HeldBackPollInterval = TimeSpan.FromMilliseconds(50);
 
+    // Counter shards (migration 7): 0-15 for single-user writes (by backend), 16-31 for batches.
+    private const int BatchCountShards = 16;
+
     // Retries of a single-user write that drew an older transaction id than the user's last writer.
     private const int ReorderRetries = 10;
 
@@ -118,9 +121,14 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             // One transaction from the first row to the commit: anything that goes wrong, including
             // a dropped connection or a killed server, leaves nothing behind.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // The batch holds its counter rows (migration 7) until it commits, seconds after the
+            // COPY: it counts into a shard single-user writes never use (16-31).
             await ExecuteAsync(
                 connection,
-                $"SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';",
+                $"""
+                SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';
+                SET LOCAL user_system.count_shard = '{BatchCountShards + Random.Shared.Next(BatchCountShards)}';
+                """,
                 cancellationToken);
             // Ids are drawn from the users' identity while rows stream in, so every id of this batch
             // is above the largest one committed now; that bounds the search for them below.
