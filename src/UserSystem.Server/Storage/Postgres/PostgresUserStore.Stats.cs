@@ -5,8 +5,8 @@ namespace UserSystem.Server.Storage.Postgres;
 
 /// <summary>
 /// <c>GetStatsAsync</c>: three reads in one round trip and one snapshot. The counts are sums of
-/// the sharded counter rows that writes keep in their own transaction (migration 7): a few dozen
-/// rows per status, 16 per day, however many users there are.
+/// the sharded counter rows that writes keep in their own transaction (migration 7): at most 32
+/// rows per status and per day, however many users there are.
 /// </summary>
 public sealed partial class PostgresUserStore
 {
