@@ -7,8 +7,9 @@ namespace UserSystem.Server.Tests.Storage;
 
 /// <summary>
 /// Every filter of a keyset page has an index the planner picks, on a database whose collation is
-/// not C (where an index in the default collation cannot serve a prefix): the planner is asked
-/// about the store's own statements, with a filter that matches only the newest users.
+/// not C (where an index in the default collation cannot serve a prefix), even once PostgreSQL
+/// plans the store's prepared statements for any value: the planner is asked about the store's
+/// own statements, with a filter that matches only the newest users.
 /// </summary>
 public sealed class PostgresUserListPlanTests : IAsyncLifetime
 {
@@ -51,17 +52,56 @@ public sealed class PostgresUserListPlanTests : IAsyncLifetime
     [InlineData(AccountStatus.Suspended, null, null, "users_status_id")]
     [InlineData(null, "user1999", null, "users_email_key")]
     [InlineData(null, null, "User 1999", "users_name_prefix")]
-    public async Task KeysetPage_WithAFilter_SearchesItsIndex(AccountStatus? status, string? emailPrefix, string? namePrefix, string index)
+    public async Task KeysetPage_WithAFilter_SearchesItsIndex_EvenWherePreparedStatementsUseGenericPlans(
+        AccountStatus? status, string? emailPrefix, string? namePrefix, string index)
     {
         var filter = new UserFilter(status, emailPrefix, namePrefix);
-        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresUserFilters.ListAfterSql(filter), _connection)
+        // The listing prepared, as the store's statements are (Max Auto Prepare), in a session where
+        // PostgreSQL plans prepared statements for any value: what it may settle on by itself.
+        await using var batch = PostgresUserFilters.AddListAfter(new NpgsqlBatch(_connection), 0, 50, filter);
+        var listing = batch.BatchCommands[^1];
+        await using (var prepare = new NpgsqlCommand(listing.CommandText, _connection))
         {
-            Parameters = { new NpgsqlParameter<int>("after", 0), new NpgsqlParameter<int>("limit", 50) },
-        };
-        PostgresUserFilters.AddParameters(explain.Parameters, filter);
+            foreach (NpgsqlParameter parameter in listing.Parameters)
+            {
+                prepare.Parameters.Add(parameter.Clone());
+            }
 
-        var plan = await ReadPlanAsync(explain);
+            await prepare.PrepareAsync().DefaultTimeout();
+        }
 
+        await using (var generic = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan;", _connection))
+        {
+            await generic.ExecuteNonQueryAsync().DefaultTimeout();
+        }
+
+        // The store's own batch, with the listing run as EXPLAIN EXECUTE of that prepared statement.
+        string name;
+        await using (var find = new NpgsqlCommand("SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1;", _connection))
+        {
+            name = (string)(await find.ExecuteScalarAsync().DefaultTimeout())!;
+        }
+
+        // EXECUTE takes its arguments as literals, in the order the parameters first appear.
+        var arguments = System.Text.RegularExpressions.Regex.Matches(listing.CommandText, @"@(\w+)")
+            .Select(match => match.Groups[1].Value).Distinct()
+            .Select(parameter => listing.Parameters[parameter].Value is string text ? $"'{text}'" : $"{listing.Parameters[parameter].Value}");
+        listing.CommandText = $"EXPLAIN EXECUTE {name}({string.Join(", ", arguments)});";
+        listing.Parameters.Clear();
+        var lines = new List<string>();
+        await using (var reader = await batch.ExecuteReaderAsync().DefaultTimeout())
+        {
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                    lines.Add(reader.GetValue(0).ToString()!);
+                }
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        var plan = string.Join('\n', lines);
         Assert.Contains($"Index Scan using {index} on users", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
     }

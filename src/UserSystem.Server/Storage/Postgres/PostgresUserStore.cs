@@ -290,11 +290,15 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     {
         try
         {
-            await using var command = _readSource.CreateCommand(PostgresUserFilters.ListAfterSql(filter));
-            command.Parameters.Add(new NpgsqlParameter<int>("after", afterId));
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-            PostgresUserFilters.AddParameters(command.Parameters, filter);
-            return await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
+            await using var batch = PostgresUserFilters.AddListAfter(_readSource.CreateBatch(), afterId, limit, filter);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            // The users are the last result; a prefix form's plan setting comes first.
+            for (var result = 1; result < batch.BatchCommands.Count; result++)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            return await PostgresUserRows.Reader.ReadUsersAsync(reader, cancellationToken);
         }
         catch (Exception exception) when (PostgresFailures.IsUnavailable(exception))
         {
