@@ -43,7 +43,10 @@ env -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT "${SERVER[@]}" \
   --Auth:Mode=Jwt "--Auth:Jwt:SigningKey=$KEY" \
   --RateLimit:TokensPerPeriod=1000000 --RateLimit:BurstLimit=1000000 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-until curl -fsS "http://127.0.0.1:$HTTP/healthz" >/dev/null 2>&1; do sleep 0.2; done
+until curl -fsS "http://127.0.0.1:$HTTP/healthz" >/dev/null 2>&1; do
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 3 "$WORK/server.log" >&2; echo "the server did not start" >&2; exit 1; }
+  sleep 0.2
+done
 
 for size in $SIZES; do
   echo "== $size users"
