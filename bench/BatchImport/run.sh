@@ -10,24 +10,19 @@ PG_PORT="${PG_PORT:-55432}"
 GRPC_PORT="${GRPC_PORT:-55051}"
 HTTP_PORT="${HTTP_PORT:-55080}"
 
-bash scripts/setup/postgres.sh >/dev/null
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 WORK="$(mktemp -d /tmp/user-system-bench-XXXXXX)"
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+source bench/lib/postgres.sh
 
 SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
+  postgres_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 # A throwaway cluster with PostgreSQL's default settings (fsync on).
-as_postgres "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/postgres.log" -w \
-  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK -c log_min_duration_statement=500" start >/dev/null
+postgres_start --no-locale "-c log_min_duration_statement=500"
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench_grpc" -c "CREATE DATABASE bench_copy"
 
@@ -62,4 +57,4 @@ echo "psql \\copy wall time: $(echo "$end - $start" | bc) s"
 "${PSQL[@]}" -d bench_copy -At -c "SELECT 'rows in bench_copy.users: ' || count(*) FROM users"
 "${PSQL[@]}" -d bench_grpc -At -c "SELECT 'rows in bench_grpc.users: ' || count(*) || ', events: ' || (SELECT count(*) FROM user_events) FROM users"
 echo "== statements over 500 ms (PostgreSQL log): where the server's time went"
-grep -E "duration: [0-9.]+ ms" "$WORK/postgres.log" | sed -E 's/^.*duration: ([0-9.]+) ms +(statement|execute [^:]*): */\1 ms  /' | cut -c1-150
+grep -E "duration: [0-9.]+ ms" "$PG_LOG" | sed -E 's/^.*duration: ([0-9.]+) ms +(statement|execute [^:]*): */\1 ms  /' | cut -c1-150

@@ -14,13 +14,12 @@ WARMUP="${3:-20}"
 PG_PORT="${PG_PORT:-55444}"
 A_GRPC=55181; A_HTTP=55182; B_GRPC=55183; B_HTTP=55184
 
-source bench/lib/postgres.sh
 WORK="$(mktemp -d /tmp/user-system-staleness-XXXXXX)"
-chmod 755 "$WORK"   # the cluster's folder inside is the postgres user's
+source bench/lib/postgres.sh
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  bench_postgres_stop "$WORK/pg"
+  postgres_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -29,7 +28,7 @@ echo "== building (Release; the server published for this machine, as the Docker
 dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
 dotnet build -c Release -v q -nologo bench/CacheStaleness/CacheStaleness.csproj >/dev/null
 
-bench_postgres_start "$WORK/pg" "$PG_PORT"
+postgres_start
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench_staleness"
 CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_staleness"
 

@@ -10,14 +10,11 @@ cd "$(dirname "$0")/../.."
 
 PG_PORT="${PG_PORT:-55433}"
 command -v h2load >/dev/null || { apt-get install -y nghttp2-client >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y nghttp2-client >/dev/null; }; }
-bash scripts/setup/postgres.sh >/dev/null
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 WORK="$(mktemp -d /tmp/user-system-pipeline-XXXXXX)"
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+source bench/lib/postgres.sh
 
 cleanup() {
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  postgres_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -41,9 +38,7 @@ dotnet publish -c Release -v q -nologo bench/ReferenceServer/ReferenceServer.csp
 dotnet build -c Release -v q -nologo bench/Pipeline/Pipeline.csproj
 
 # A throwaway cluster with PostgreSQL's default settings (fsync on).
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
-  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg" start >/dev/null
+postgres_start
 psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c "CREATE DATABASE bench_users"
 
 mkdir -p "$WORK/run" && chmod 777 "$WORK/run"

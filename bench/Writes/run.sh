@@ -20,15 +20,12 @@ WARMUP="${WARMUP:-30}"
 PG_PORT="${PG_PORT:-55434}"
 A_GRPC=55071; A_HTTP=55072; B_GRPC=55073; B_HTTP=55074
 
-bash scripts/setup/postgres.sh >/dev/null
-PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 WORK="$(mktemp -d /tmp/user-system-writes-XXXXXX)"
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+source bench/lib/postgres.sh
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  postgres_stop
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -41,9 +38,7 @@ LOAD=(dotnet bench/LoadTool/bin/Release/net10.0/LoadTool.dll)
 
 # A throwaway cluster with PostgreSQL's default settings (fsync on, synchronous_commit on), except
 # max_connections: two server instances (a write pool and a read pool each) plus 50 pgbench clients.
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/postgres.log" -w \
-  -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg -c max_connections=300" start >/dev/null
+postgres_start --no-locale "-c max_connections=300"
 PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench_server" -c "CREATE DATABASE bench_pgbench"
 CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_server"

@@ -1,25 +1,21 @@
-# Sourced by benchmark scripts: a throwaway PostgreSQL cluster with PostgreSQL's default
-# settings, in a folder of the caller's, listening on 127.0.0.1 only. Runs as the postgres user
-# when called as root. (bench/Writes, bench/BatchImport and bench/Pipeline still set up their
-# own the same way.)
-#
-#   bench_postgres_start DIR PORT [-c name=value ...]   installs PostgreSQL if needed, initdb, start
-#   bench_postgres_stop DIR                             stops it (fast); safe when it never started
+# Sourced by the PostgreSQL benchmarks: a throwaway cluster in $WORK/pg with PostgreSQL's default
+# settings (fsync on, synchronous_commit on), run as the postgres user when we are root.
+# Before sourcing: WORK (a fresh folder) and PG_PORT. Then postgres_start [INITDB_LOCALE] [OPTIONS]
+# (INITDB_LOCALE defaults to --no-locale; OPTIONS are more "-c name=value" server settings), and
+# postgres_stop in the script's exit trap.
+bash scripts/setup/postgres.sh >/dev/null
+PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+PG_DATA="$WORK/pg"
+PG_LOG="$PG_DATA/postgres.log"
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
 
-bench_as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-bench_postgres_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
-
-bench_postgres_start() {
-  local dir="$1" port="$2"; shift 2
-  bash scripts/setup/postgres.sh >/dev/null
-  mkdir -p "$dir"
-  [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir"
-  bench_as_postgres "$(bench_postgres_bin)/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
-  bench_as_postgres "$(bench_postgres_bin)/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w \
-    -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir $*" start >/dev/null
+postgres_start() {
+  as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 "${1:---no-locale}" >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w \
+    -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DATA ${2:-}" start >/dev/null
 }
 
-bench_postgres_stop() {
-  [ -d "$1/data" ] && bench_as_postgres "$(bench_postgres_bin)/pg_ctl" -D "$1/data" -m fast stop >/dev/null 2>&1 || true
+postgres_stop() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
 }

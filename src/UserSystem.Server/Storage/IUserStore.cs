@@ -86,8 +86,9 @@ public interface IUserStore
 
     /// <summary>
     /// Counts by status and users created per UTC day from <paramref name="firstDay"/> on, with the
-    /// newest event's sequence, all from one snapshot. The daily counts read the index on the
-    /// creation time over those days only; nothing reads the events.
+    /// newest event's sequence, all from one snapshot. Exact, and not a scan of the users:
+    /// PostgreSQL sums counters its writes keep, SQLite reads the index on the creation time over
+    /// those days only; nothing reads the events.
     /// </summary>
     Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken);
 

@@ -54,6 +54,10 @@ internal sealed class UserRowReader(
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    /// <summary>Every user of <paramref name="reader"/>'s current result set, in order.</summary>
+    public Task<List<UserAccount>> ReadUsersAsync(DbDataReader reader, CancellationToken cancellationToken) =>
+        ReadRowsAsync(reader, row => Read(row), cancellationToken);
+
     /// <summary>Every event the command returns (<see cref="EventColumns"/>), in order.</summary>
     public Task<List<UserEvent>> ReadEventsAsync(DbCommand command, CancellationToken cancellationToken) =>
         ReadAllAsync(command, ReadEvent, cancellationToken);

@@ -116,7 +116,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
         output.WriteLine($"{writers.AcknowledgedCount} creates acknowledged; failed attempts by code: " +
             string.Join(", ", failures.GroupBy(failure => failure.Code).Select(group => $"{group.Key} {group.Count()}")));
 
-        var (users, eventIds) = await ReadDatabaseAsync();
+        var (users, eventIds, counted) = await ReadDatabaseAsync();
         foreach (var watcher in watchers)
         {
             await Poll.UntilAsync(() => watcher.Events.Count >= eventIds.Count).WaitAsync(FaultTimeout);
@@ -135,6 +135,8 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
             users.Order());
         Assert.Equal(users.Count, users.Select(user => user.RequestId).Distinct().Count());
         Assert.Equal(users.Count, users.Select(user => user.Email.ToUpperInvariant()).Distinct().Count());
+        // The counters the seed's total and GetUserStats read (migration 7) went through every fault with the users they count.
+        Assert.Equal(((long)users.Count, (long)users.Count), counted);
         // Each watcher saw exactly the committed events, ids strictly increasing, streams ended only as UNAVAILABLE.
         foreach (var watcher in watchers)
         {
@@ -145,8 +147,11 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
         Assert.True(eventIds.Zip(eventIds.Skip(1)).All(pair => pair.First < pair.Second));
     }
 
-    /// <summary>The users (request id, email, id) and the event ids in order, straight from the primary.</summary>
-    private async Task<(List<(string RequestId, string Email, int UserId)> Users, List<long> EventIds)> ReadDatabaseAsync()
+    /// <summary>
+    /// The users (request id, email, id), the event ids in order, and the users as the status and
+    /// the daily counters count them, straight from the primary.
+    /// </summary>
+    private async Task<(List<(string RequestId, string Email, int UserId)> Users, List<long> EventIds, (long ByStatus, long ByDay) Counted)> ReadDatabaseAsync()
     {
         await using var connection = new NpgsqlConnection(_cluster.ConnectionString + ";Target Session Attributes=read-write");
         await connection.OpenAsync().DefaultTimeout();
@@ -170,6 +175,12 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
             }
         }
 
-        return (users, events);
+        await using (var command = new NpgsqlCommand(
+            "SELECT (SELECT COALESCE(sum(users), 0)::bigint FROM user_status_counts), (SELECT COALESCE(sum(users), 0)::bigint FROM user_daily_counts);", connection))
+        await using (var reader = await command.ExecuteReaderAsync().DefaultTimeout())
+        {
+            await reader.ReadAsync();
+            return (users, events, (reader.GetInt64(0), reader.GetInt64(1)));
+        }
     }
 }

@@ -101,5 +101,88 @@ internal static class PostgresMigrations
             -- DeleteUser erases the user's personal data from their events: find them by user.
             CREATE INDEX user_events_user_id ON user_events (user_id);
             """),
+        (7, """
+            -- Reads that stay flat as the table grows (docs/decisions/flat-reads.md).
+            -- Filters: keyset pages by status walk (status, id) in id order; prefix filters search
+            -- C-collation indexes, which starts_with() can use whatever the database's collation
+            -- (the planner turns a constant prefix into a range of one).
+            CREATE INDEX users_status_id ON users (status, id);
+            CREATE INDEX users_name_prefix ON users (name COLLATE "C");
+            -- The unique email index becomes the C-collation one: equality is the same under any
+            -- deterministic collation, so it keeps emails unique as before, and serves the prefix too.
+            ALTER TABLE users DROP CONSTRAINT users_email_key_key;
+            CREATE UNIQUE INDEX users_email_key ON users (email_key COLLATE "C");
+            -- GetUserStats reads the daily counters below instead of this index.
+            DROP INDEX users_created_at;
+            -- Counts: the seed's total and GetUserStats sum these rows instead of counting users.
+            -- A statement trigger changes them in the writing statement's own transaction (no
+            -- extra round trip; exact under rollback, batches, COPY and a failover alike). Each
+            -- writer adds to the shard of its backend (pid % 16), so concurrent writers rarely
+            -- wait on one counter row; rows are taken in key order (status counts first), so
+            -- single-statement writers cannot deadlock on them. A transaction that stays open
+            -- after its write (a batch: its events come after the COPY) names a shard of its own
+            -- in user_system.count_shard (16-31), so no single-user write waits for it to end.
+            CREATE TABLE user_status_counts (
+                status  integer NOT NULL,
+                shard   integer NOT NULL,
+                users   bigint  NOT NULL,
+                PRIMARY KEY (status, shard)
+            );
+            CREATE TABLE user_daily_counts (
+                day     date    NOT NULL,
+                shard   integer NOT NULL,
+                users   bigint  NOT NULL,
+                PRIMARY KEY (day, shard)
+            );
+            CREATE FUNCTION users_count_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                writer_shard integer := COALESCE(NULLIF(current_setting('user_system.count_shard', true), '')::integer, pg_backend_pid() % 16);
+            BEGIN
+                IF TG_OP = 'TRUNCATE' THEN
+                    DELETE FROM user_status_counts;
+                    DELETE FROM user_daily_counts;
+                ELSIF TG_OP = 'INSERT' THEN
+                    INSERT INTO user_status_counts AS c (status, shard, users)
+                    SELECT status, writer_shard, count(*) FROM new_rows GROUP BY status ORDER BY status
+                    ON CONFLICT (status, shard) DO UPDATE SET users = c.users + excluded.users;
+                    INSERT INTO user_daily_counts AS c (day, shard, users)
+                    SELECT (created_at AT TIME ZONE 'UTC')::date AS day, writer_shard, count(*) FROM new_rows GROUP BY day ORDER BY day
+                    ON CONFLICT (day, shard) DO UPDATE SET users = c.users + excluded.users;
+                ELSIF TG_OP = 'DELETE' THEN
+                    INSERT INTO user_status_counts AS c (status, shard, users)
+                    SELECT status, writer_shard, -count(*) FROM old_rows GROUP BY status ORDER BY status
+                    ON CONFLICT (status, shard) DO UPDATE SET users = c.users + excluded.users;
+                    INSERT INTO user_daily_counts AS c (day, shard, users)
+                    SELECT (created_at AT TIME ZONE 'UTC')::date AS day, writer_shard, -count(*) FROM old_rows GROUP BY day ORDER BY day
+                    ON CONFLICT (day, shard) DO UPDATE SET users = c.users + excluded.users;
+                ELSE
+                    INSERT INTO user_status_counts AS c (status, shard, users)
+                    SELECT status, writer_shard, sum(n) FROM (
+                        SELECT status, 1 AS n FROM new_rows UNION ALL SELECT status, -1 FROM old_rows) AS changed
+                    GROUP BY status HAVING sum(n) <> 0 ORDER BY status
+                    ON CONFLICT (status, shard) DO UPDATE SET users = c.users + excluded.users;
+                    INSERT INTO user_daily_counts AS c (day, shard, users)
+                    SELECT (created_at AT TIME ZONE 'UTC')::date AS day, writer_shard, sum(n) FROM (
+                        SELECT created_at, 1 AS n FROM new_rows UNION ALL SELECT created_at, -1 FROM old_rows) AS changed
+                    GROUP BY day HAVING sum(n) <> 0 ORDER BY day
+                    ON CONFLICT (day, shard) DO UPDATE SET users = c.users + excluded.users;
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER users_counted_insert AFTER INSERT ON users REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_changes();
+            CREATE TRIGGER users_counted_update AFTER UPDATE ON users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_changes();
+            CREATE TRIGGER users_counted_delete AFTER DELETE ON users REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_changes();
+            CREATE TRIGGER users_counted_truncate AFTER TRUNCATE ON users
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_changes();
+            -- The existing users, counted once. The triggers above already hold writers off (their
+            -- lock on users lasts until this migration commits), so nothing is counted twice or missed.
+            INSERT INTO user_status_counts (status, shard, users)
+            SELECT status, 0, count(*) FROM users GROUP BY status;
+            INSERT INTO user_daily_counts (day, shard, users)
+            SELECT (created_at AT TIME ZONE 'UTC')::date AS day, 0, count(*) FROM users GROUP BY day;
+            """),
     ];
 }

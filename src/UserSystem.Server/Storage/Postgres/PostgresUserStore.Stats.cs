@@ -3,13 +3,22 @@ using UserSystem.Server.Domain;
 
 namespace UserSystem.Server.Storage.Postgres;
 
-/// <summary><c>GetStatsAsync</c>: three reads in one round trip and one snapshot; the daily counts scan <c>users_created_at</c> (migration 3).</summary>
+/// <summary>
+/// <c>GetStatsAsync</c>: three reads in one round trip and one snapshot. The counts are sums of
+/// the sharded counter rows that writes keep in their own transaction (migration 7): at most 32
+/// rows per status and per day, however many users there are.
+/// </summary>
 public sealed partial class PostgresUserStore
 {
-    // The range condition on the bare column is what the index serves; the day is computed after.
+    /// <summary>Every user, as the seed's <c>total</c>: the status counters summed.</summary>
+    internal const string TotalUsersSql = "SELECT COALESCE(sum(users), 0)::bigint FROM user_status_counts;";
+
+    internal const string CountsByStatusSql = "SELECT status, sum(users)::bigint FROM user_status_counts GROUP BY status;";
+
+    // A day whose users were all deleted sums to zero: left out, as a count of users would.
     internal const string CreatedPerDaySql = """
-        SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) FROM users
-        WHERE created_at >= @since GROUP BY day ORDER BY day
+        SELECT day, sum(users)::bigint FROM user_daily_counts
+        WHERE day >= @since GROUP BY day HAVING sum(users) <> 0 ORDER BY day
         """;
 
     public Task<UserStats> GetStatsAsync(DateOnly firstDay, CancellationToken cancellationToken) =>
@@ -23,7 +32,7 @@ public sealed partial class PostgresUserStore
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("SELECT status, count(*) FROM users GROUP BY status"),
+                new NpgsqlBatchCommand(CountsByStatusSql),
                 new NpgsqlBatchCommand(CreatedPerDaySql) { Parameters = { StartOf(firstDay) } },
                 // The newest event the feed would deliver now (below the horizon, see PostgresEventIds):
                 // a watcher from here misses nothing. It may repeat a few changes counted above, from
@@ -56,7 +65,6 @@ public sealed partial class PostgresUserStore
         return new UserStats(byStatus, perDay, latest);
     }
 
-    /// <summary>The <c>@since</c> parameter of <see cref="CreatedPerDaySql"/>: midnight UTC at the start of <paramref name="firstDay"/>.</summary>
-    internal static NpgsqlParameter StartOf(DateOnly firstDay) =>
-        new NpgsqlParameter<DateTimeOffset>("since", new DateTimeOffset(firstDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    /// <summary>The <c>@since</c> parameter of <see cref="CreatedPerDaySql"/>: the first UTC day counted.</summary>
+    internal static NpgsqlParameter StartOf(DateOnly firstDay) => new NpgsqlParameter<DateOnly>("since", firstDay);
 }

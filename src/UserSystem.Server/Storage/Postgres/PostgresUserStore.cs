@@ -33,6 +33,9 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
     // is still running (ours would wake it when it ends; another program's would not).
     private static readonly TimeSpan HeldBackPollInterval = TimeSpan.FromMilliseconds(50);
 
+    // Counter shards (migration 7): 0-15 for single-user writes (by backend), 16-31 for batches.
+    private const int BatchCountShards = 16;
+
     // Retries of a single-user write that drew an older transaction id than the user's last writer.
     private const int ReorderRetries = 10;
 
@@ -142,9 +145,14 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
             // One transaction from the first row to the commit: anything that goes wrong, including
             // a dropped connection or a killed server, leaves nothing behind.
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // The batch holds its counter rows (migration 7) until it commits, seconds after the
+            // COPY: it counts into a shard single-user writes never use (16-31).
             await ExecuteAsync(
                 connection,
-                $"SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';",
+                $"""
+                SET LOCAL statement_timeout = '{BatchTimeout}'; SET LOCAL idle_in_transaction_session_timeout = '{BatchTimeout}';
+                SET LOCAL user_system.count_shard = '{BatchCountShards + Random.Shared.Next(BatchCountShards)}';
+                """,
                 cancellationToken);
             // Ids are drawn from the users' identity while rows stream in, so every id of this batch
             // is above the largest one committed now; that bounds the search for them below.
@@ -278,6 +286,16 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A page by offset: the offset is skipped in the primary key alone (an index-only scan, no
+    /// rows read), then the page is read from where it starts.
+    /// </summary>
+    internal const string SeedPageSql = $"""
+        SELECT {UserRowReader.Columns} FROM users
+        WHERE id >= (SELECT id FROM users ORDER BY id OFFSET @offset LIMIT 1)
+        ORDER BY id LIMIT @limit;
+        """;
+
     public async Task<UserPage> ListAsync(long offset, int limit, CancellationToken cancellationToken)
     {
         try
@@ -293,12 +311,27 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
         {
             // REPEATABLE READ: the page and the total come from one snapshot.
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM users;", connection, transaction);
-            var total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-            await using var command = new NpgsqlCommand($"SELECT {UserRowReader.Columns} FROM users ORDER BY id LIMIT @limit OFFSET @offset;", connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-            command.Parameters.Add(new NpgsqlParameter<long>("offset", offset));
-            var users = await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand(TotalUsersSql),
+                    new NpgsqlBatchCommand(SeedPageSql)
+                    {
+                        Parameters = { new NpgsqlParameter<long>("offset", offset), new NpgsqlParameter<int>("limit", limit) },
+                    },
+                },
+            };
+            long total;
+            List<UserAccount> users;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                total = reader.GetInt64(0);
+                await reader.NextResultAsync(cancellationToken);
+                users = await PostgresUserRows.Reader.ReadUsersAsync(reader, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
             return new UserPage(users, total);
         }
@@ -317,20 +350,15 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
         async Task<IReadOnlyList<UserAccount>> ReadAfterAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
         {
-            await using var command = new NpgsqlCommand($"""
-                SELECT {UserRowReader.Columns} FROM users
-                WHERE id > @after
-                  AND (@status::integer IS NULL OR status = @status)
-                  AND (@email_key_prefix::text IS NULL OR starts_with(email_key, @email_key_prefix))
-                  AND (@name_prefix::text IS NULL OR starts_with(name, @name_prefix))
-                ORDER BY id LIMIT @limit;
-                """, connection);
-            command.Parameters.Add(new NpgsqlParameter<int>("after", afterId));
-            command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
-            command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Integer) { Value = filter.Status is { } status ? (int)status : DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = (object?)filter.EmailKeyPrefix ?? DBNull.Value });
-            command.Parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = (object?)filter.NamePrefix ?? DBNull.Value });
-            return await PostgresUserRows.Reader.ReadAllAsync(command, cancellationToken);
+            await using var batch = PostgresUserFilters.AddListAfter(new NpgsqlBatch(connection), afterId, limit, filter);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            // The users are the last result; a prefix form's plan setting comes first.
+            for (var result = 1; result < batch.BatchCommands.Count; result++)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            return await PostgresUserRows.Reader.ReadUsersAsync(reader, cancellationToken);
         }
     }
 

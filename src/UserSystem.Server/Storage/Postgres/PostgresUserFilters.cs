@@ -1,0 +1,94 @@
+using Npgsql;
+using NpgsqlTypes;
+using UserSystem.Server.Domain;
+
+namespace UserSystem.Server.Storage.Postgres;
+
+/// <summary>
+/// The keyset listing's SQL, one statement per combination of filters, each naming only the
+/// conditions it applies. A catch-all form (<c>@status IS NULL OR status = @status</c>) plans
+/// once for every combination, so no index fits it; one statement per form lets each use its
+/// index (migration 7): status walks <c>users_status_id</c> in id order, and a constant prefix of
+/// <c>starts_with</c> becomes a range of <c>users_email_key</c> or <c>users_name_prefix</c>.
+/// </summary>
+/// <remarks>
+/// Only a plan made for the filter's value uses its index: the store's statements are prepared
+/// (Max Auto Prepare), and PostgreSQL may switch a prepared statement to its generic plan, which
+/// walks the primary key and filters (0.63 s at 1,000,000 users for a status only the newest ten
+/// have; a prefix cannot use its index at all without its value). A filtered form therefore runs
+/// after <see cref="CustomPlanSql"/> in the same round trip and transaction (the planning costs
+/// about 0.1 ms); the unfiltered form, StreamUsers' path, plans the same for any value and keeps
+/// its cached plan.
+/// </remarks>
+internal static class PostgresUserFilters
+{
+    private const int StatusBit = 1, EmailBit = 2, NameBit = 4;
+
+    private static readonly string[] Statements = [.. Enumerable.Range(0, 8).Select(Build)];
+
+    /// <summary>For this transaction only: plan each statement for its parameters' values.</summary>
+    public const string CustomPlanSql = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true);";
+
+    /// <summary>Users with ids above <c>@after</c> that match, in id order, at most <c>@limit</c>.</summary>
+    public static string ListAfterSql(UserFilter filter) => Statements[FormOf(filter)];
+
+    /// <summary>Adds the listing to an empty batch; its users are the batch's last result (see the remarks).</summary>
+    public static NpgsqlBatch AddListAfter(NpgsqlBatch batch, int afterId, int limit, UserFilter filter)
+    {
+        if (FormOf(filter) != 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(CustomPlanSql));
+        }
+
+        var list = new NpgsqlBatchCommand(ListAfterSql(filter))
+        {
+            Parameters = { new NpgsqlParameter<int>("after", afterId), new NpgsqlParameter<int>("limit", limit) },
+        };
+        AddParameters(list.Parameters, filter);
+        batch.BatchCommands.Add(list);
+        return batch;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection parameters, UserFilter filter)
+    {
+        if (filter.Status is { } status)
+        {
+            parameters.Add(new NpgsqlParameter<int>("status", (int)status));
+        }
+
+        if (filter.EmailKeyPrefix is { } emailKeyPrefix)
+        {
+            parameters.Add(new NpgsqlParameter("email_key_prefix", NpgsqlDbType.Text) { Value = emailKeyPrefix });
+        }
+
+        if (filter.NamePrefix is { } namePrefix)
+        {
+            parameters.Add(new NpgsqlParameter("name_prefix", NpgsqlDbType.Text) { Value = namePrefix });
+        }
+    }
+
+    private static int FormOf(UserFilter filter) =>
+        (filter.Status is null ? 0 : StatusBit) | (filter.EmailPrefix is null ? 0 : EmailBit) | (filter.NamePrefix is null ? 0 : NameBit);
+
+    private static string Build(int form)
+    {
+        var conditions = new List<string> { "id > @after" };
+        if ((form & StatusBit) != 0)
+        {
+            conditions.Add("status = @status");
+        }
+
+        // COLLATE "C" matches the prefix indexes: byte order, in which a prefix is one range.
+        if ((form & EmailBit) != 0)
+        {
+            conditions.Add("starts_with(email_key COLLATE \"C\", @email_key_prefix)");
+        }
+
+        if ((form & NameBit) != 0)
+        {
+            conditions.Add("starts_with(name COLLATE \"C\", @name_prefix)");
+        }
+
+        return $"SELECT {UserRowReader.Columns} FROM users WHERE {string.Join(" AND ", conditions)} ORDER BY id LIMIT @limit;";
+    }
+}

@@ -1,0 +1,134 @@
+using Npgsql;
+using UserSystem.Server.Domain;
+using UserSystem.Server.Storage.Postgres;
+using UserSystem.Testing;
+
+namespace UserSystem.Server.Tests.Storage;
+
+/// <summary>
+/// Every filter of a keyset page has an index the planner picks, on a database whose collation is
+/// not C (where an index in the default collation cannot serve a prefix), even once PostgreSQL
+/// plans the store's prepared statements for any value: the planner is asked about the store's
+/// own statements, with a filter that matches only the newest users.
+/// </summary>
+public sealed class PostgresUserListPlanTests : IAsyncLifetime
+{
+    private NpgsqlConnection _connection = null!;
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.GetAsync().DefaultTimeout();
+        var name = $"test_{Guid.NewGuid():N}";
+        await using (var admin = new NpgsqlConnection(server.AdminConnectionString))
+        {
+            await admin.OpenAsync().DefaultTimeout();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8';", admin);
+            await create.ExecuteNonQueryAsync().DefaultTimeout();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Database = name }.ConnectionString;
+        await using (var store = new PostgresUserStore(connectionString, TimeProvider.System))
+        {
+            await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
+        }
+
+        _connection = new NpgsqlConnection(connectionString);
+        await _connection.OpenAsync().DefaultTimeout();
+        await using var fill = new NpgsqlCommand("""
+            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
+            SELECT 'User ' || i, 'user' || i || '@example.com', 'USER' || i || '@EXAMPLE.COM', 30, '{}',
+                   CASE WHEN i % 100 = 0 THEN 2 ELSE 1 END, now(), now()
+            FROM generate_series(1, 20000) AS i;
+            """, _connection);
+        await fill.ExecuteNonQueryAsync().DefaultTimeout();
+        // Fresh statistics, and a visibility map for index-only scans (autovacuum would get there later).
+        await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE users;", _connection);
+        await vacuum.ExecuteNonQueryAsync().DefaultTimeout();
+    }
+
+    public async Task DisposeAsync() => await _connection.DisposeAsync();
+
+    [Theory]
+    [InlineData(AccountStatus.Suspended, null, null, "users_status_id")]
+    [InlineData(null, "user1999", null, "users_email_key")]
+    [InlineData(null, null, "User 1999", "users_name_prefix")]
+    public async Task KeysetPage_WithAFilter_SearchesItsIndex_EvenWherePreparedStatementsUseGenericPlans(
+        AccountStatus? status, string? emailPrefix, string? namePrefix, string index)
+    {
+        var filter = new UserFilter(status, emailPrefix, namePrefix);
+        // The listing prepared, as the store's statements are (Max Auto Prepare), in a session where
+        // PostgreSQL plans prepared statements for any value: what it may settle on by itself.
+        await using var batch = PostgresUserFilters.AddListAfter(new NpgsqlBatch(_connection), 0, 50, filter);
+        var listing = batch.BatchCommands[^1];
+        await using (var prepare = new NpgsqlCommand(listing.CommandText, _connection))
+        {
+            foreach (NpgsqlParameter parameter in listing.Parameters)
+            {
+                prepare.Parameters.Add(parameter.Clone());
+            }
+
+            await prepare.PrepareAsync().DefaultTimeout();
+        }
+
+        await using (var generic = new NpgsqlCommand("SET plan_cache_mode = force_generic_plan;", _connection))
+        {
+            await generic.ExecuteNonQueryAsync().DefaultTimeout();
+        }
+
+        // The store's own batch, with the listing run as EXPLAIN EXECUTE of that prepared statement.
+        string name;
+        await using (var find = new NpgsqlCommand("SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1;", _connection))
+        {
+            name = (string)(await find.ExecuteScalarAsync().DefaultTimeout())!;
+        }
+
+        // EXECUTE takes its arguments as literals, in the order the parameters first appear.
+        var arguments = System.Text.RegularExpressions.Regex.Matches(listing.CommandText, @"@(\w+)")
+            .Select(match => match.Groups[1].Value).Distinct()
+            .Select(parameter => listing.Parameters[parameter].Value is string text ? $"'{text}'" : $"{listing.Parameters[parameter].Value}");
+        listing.CommandText = $"EXPLAIN EXECUTE {name}({string.Join(", ", arguments)});";
+        listing.Parameters.Clear();
+        var lines = new List<string>();
+        await using (var reader = await batch.ExecuteReaderAsync().DefaultTimeout())
+        {
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                    lines.Add(reader.GetValue(0).ToString()!);
+                }
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        var plan = string.Join('\n', lines);
+        Assert.Contains($"Index Scan using {index} on users", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeedPage_SkipsItsOffsetInThePrimaryKeyAlone()
+    {
+        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresUserStore.SeedPageSql, _connection)
+        {
+            Parameters = { new NpgsqlParameter<long>("offset", 19_990), new NpgsqlParameter<int>("limit", 10) },
+        };
+
+        var plan = await ReadPlanAsync(explain);
+
+        Assert.Contains("Index Only Scan using users_pkey", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ReadPlanAsync(NpgsqlCommand command)
+    {
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync().DefaultTimeout();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+}
