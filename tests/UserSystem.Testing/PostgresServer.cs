@@ -116,11 +116,15 @@ public sealed class PostgresServer : IAsyncDisposable
 
         private string DataDirectory => Path.Combine(_root, "data");
 
+        // The pid of the test process that created a cluster's folder.
+        private const string OwnerFile = "owner.pid";
+
         public static async Task<LocalCluster> StartAsync(string binaries)
         {
             DeleteStoppedClusters();
             var root = Path.Combine(Path.GetTempPath(), $"{FolderPrefix}{Guid.NewGuid():N}");
             Directory.CreateDirectory(root);
+            File.WriteAllText(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (Environment.IsPrivilegedProcess)
             {
                 // PostgreSQL refuses to run as root; the folder must belong to the user it runs as.
@@ -183,13 +187,15 @@ public sealed class PostgresServer : IAsyncDisposable
             using var watchdog = Process.Start(start) ?? throw new InvalidOperationException("The PostgreSQL watchdog did not start.");
         }
 
-        // A test process that is killed cannot clean up; the next run removes what it left,
-        // but only clusters whose server is gone (no postmaster.pid).
+        // A test process that is killed cannot clean up; the next run removes what it left, but
+        // only clusters whose server is gone (no postmaster.pid) and whose test process is gone
+        // too: a test that stops its server on purpose (an outage test) starts it again, and
+        // test projects run side by side.
         private static void DeleteStoppedClusters()
         {
             foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), FolderPrefix + "*"))
             {
-                if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")))
+                if (!File.Exists(Path.Combine(folder, "data", "postmaster.pid")) && !OwnerIsRunning(folder))
                 {
                     try
                     {
@@ -201,6 +207,14 @@ public sealed class PostgresServer : IAsyncDisposable
                     }
                 }
             }
+        }
+
+        private static bool OwnerIsRunning(string folder)
+        {
+            var owner = Path.Combine(folder, OwnerFile);
+            return File.Exists(owner)
+                && int.TryParse(File.ReadAllText(owner), System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                && Directory.Exists($"/proc/{pid}");
         }
 
         private async Task RunPostgresToolAsync(string tool, string[] arguments)
