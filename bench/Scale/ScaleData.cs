@@ -11,6 +11,9 @@ internal static class ScaleData
 {
     public const int Suspended = 10;
 
+    // The server's default Limits:MaxBatchSize: a larger fill is several batches.
+    private const int BatchSize = 100_000;
+
     public static async Task FillAsync(UserService.UserServiceClient client, Metadata headers, int count)
     {
         var existing = (await client.ListUsersAsync(new ListUsersRequest { Limit = 1 }, headers)).Total;
@@ -22,9 +25,10 @@ internal static class ScaleData
         // Users suspended by an earlier, smaller fill are no longer the newest: activate them.
         await SetStatusAsync(client, headers, existing, UserStatus.Active);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using (var call = client.CreateBatchUsers(headers))
+        for (var first = existing + 1; first <= count; first += BatchSize)
         {
-            for (var i = existing + 1; i <= count; i++)
+            using var call = client.CreateBatchUsers(headers);
+            for (var i = first; i <= Math.Min(count, first + BatchSize - 1); i++)
             {
                 await call.RequestStream.WriteAsync(new CreateUserRequest { Name = $"Bench User {i}", Email = $"user{i}@bench.example", Age = 20 + (i % 50), Hobbies = { "reading" } });
             }

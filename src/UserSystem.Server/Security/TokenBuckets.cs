@@ -2,7 +2,7 @@ using System.Threading.RateLimiting;
 
 namespace UserSystem.Server.Security;
 
-/// <summary>The token bucket every per-key limit uses; <see cref="KeyedLimiters{TLimiter}"/> replenishes it.</summary>
+/// <summary>The token bucket every per-key limit uses; the heartbeat of <see cref="KeyedLimiters{TLimiter}"/>'s partitioned limiter replenishes it.</summary>
 internal static class TokenBuckets
 {
     public static TokenBucketRateLimiter Create(int burst, int perPeriod, TimeSpan period) => new(new TokenBucketRateLimiterOptions

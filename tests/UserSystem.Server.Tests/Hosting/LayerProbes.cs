@@ -93,13 +93,12 @@ internal sealed class LayerProbes
     /// <summary>
     /// The layers reached so far. The request context and the caller limits have no seam a test can
     /// enter, so each probe first notes whether they have run since the last one: the request
-    /// context's feature is on the request, the limits made this caller's bucket (each test's
+    /// context's feature is on the request, the limits granted this caller a permit (each test's
     /// caller is new to its server).
     /// </summary>
     private sealed class LayerTrace(CallerRateLimiters? limiters)
     {
         private readonly List<string> _layers = [];
-        private readonly int _bucketsAtStart = limiters?.Calls.Count ?? 0;
 
         public IReadOnlyList<string> Layers
         {
@@ -122,7 +121,8 @@ internal sealed class LayerProbes
                     _layers.Add(Layer.RequestContext);
                 }
 
-                if (!_layers.Contains(Layer.CallerLimits) && limiters is not null && limiters.Calls.Count > _bucketsAtStart)
+                if (!_layers.Contains(Layer.CallerLimits) && limiters is not null
+                    && limiters.Calls.GrantedTo(CallerRateLimiters.PartitionOf(context)) > 0)
                 {
                     _layers.Add(Layer.CallerLimits);
                 }
