@@ -505,8 +505,8 @@ public sealed partial class PostgresUserStore : IUserStore, IAsyncDisposable
 
     private async Task<UserAccount?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
-        // On the primary, through the writers' pool, whatever reads may use: whether to insert
-        // and what a retried create answers must never come from a copy that lags.
+        // On the primary, through the writers' pool, whatever reads may use: what a retried create
+        // answers must never come from a copy that lags.
         await using var command = _dataSource.CreateCommand(IdempotentCreate.FindSql);
         command.Parameters.Add(new NpgsqlParameter<string>("request_key", requestId));
         var earlier = await PostgresUserRows.Reader.ReadFirstAsync(command, cancellationToken);
