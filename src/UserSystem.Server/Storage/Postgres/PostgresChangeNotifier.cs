@@ -134,7 +134,13 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
 
         lock (_gate)
         {
-            task ??= Task.Run(() => loop(_stopping.Token));
+            // The first commit or watcher starts the loop from inside a request: without this, the
+            // loop would carry that request's log scope and trace for its whole life, and its log
+            // lines would read the request's HttpContext long after the request ended.
+            using (ExecutionContext.SuppressFlow())
+            {
+                task ??= Task.Run(() => loop(_stopping.Token));
+            }
         }
     }
 
