@@ -37,6 +37,12 @@ public static class ObservabilityExtensions
                 .AddMeter(UserSystemMetrics.MeterName)
                 .AddMeter(NpgsqlTelemetry)
                 .AddAspNetCoreInstrumentation()
+                // Two ASP.NET Core meters record on every request and say nothing an operator acts
+                // on: the memory pool's (several measurements per call, one per buffer rented and
+                // returned) and routing's match attempts (every call matches). Dropped, their
+                // instruments are never enabled, which saves about 2% of a GetUser's CPU.
+                .AddView("aspnetcore.memory_pool.*", MetricStreamConfiguration.Drop)
+                .AddView("aspnetcore.routing.match_attempts", MetricStreamConfiguration.Drop)
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
 

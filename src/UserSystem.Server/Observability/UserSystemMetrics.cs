@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
@@ -17,6 +18,10 @@ public sealed class UserSystemMetrics
     private readonly UpDownCounter<long> _activeCalls;
     private readonly Counter<long> _usersCreated;
     private readonly Counter<long> _rateLimited;
+    // The status codes (0-16) boxed once: a tag value is an object, and a box per call is garbage.
+    private static readonly object[] BoxedStatusCodes = [.. Enumerable.Range(0, 17).Select(code => (object)code)];
+
+    private readonly ConcurrentDictionary<string, (string Service, string Method)> _methodNames = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<KeyValuePair<string, HealthStatus>> _health = [];
     private double _feedLagSeconds;
     private double _eventHistoryFill;
@@ -87,19 +92,24 @@ public sealed class UserSystemMetrics
     private void RecordDuration(string method, StatusCode status, TimeSpan elapsed)
     {
         var tags = MethodTags(method);
-        tags.Add("rpc.grpc.status_code", (int)status);
+        tags.Add("rpc.grpc.status_code", (uint)status < (uint)BoxedStatusCodes.Length ? BoxedStatusCodes[(int)status] : (int)status);
         _duration.Record(elapsed.TotalSeconds, tags);
     }
 
-    // "/user.UserService/GetUser" -> rpc.service "user.UserService", rpc.method "GetUser".
-    private static TagList MethodTags(string fullMethod)
+    // "/user.UserService/GetUser" -> rpc.service "user.UserService", rpc.method "GetUser". Split once
+    // per method, not three times per call: the methods are the mapped ones, a fixed set.
+    private TagList MethodTags(string fullMethod)
     {
-        var slash = fullMethod.LastIndexOf('/');
+        var (service, method) = _methodNames.GetOrAdd(fullMethod, static name =>
+        {
+            var slash = name.LastIndexOf('/');
+            return (slash > 0 ? name[1..slash] : string.Empty, slash >= 0 ? name[(slash + 1)..] : name);
+        });
         return new TagList
         {
             { "rpc.system", "grpc" },
-            { "rpc.service", slash > 0 ? fullMethod[1..slash] : string.Empty },
-            { "rpc.method", slash >= 0 ? fullMethod[(slash + 1)..] : fullMethod },
+            { "rpc.service", service },
+            { "rpc.method", method },
         };
     }
 }

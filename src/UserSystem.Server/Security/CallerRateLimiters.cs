@@ -42,7 +42,8 @@ public sealed class CallerRateLimiters : IDisposable
             return "anon:" + PeerAddress.KeyOf(context);
         }
 
-        var subject = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(CallerClaims.Subject)?.Value : null;
+        // The caller read once per request (the audit line and the log scope read it too), not the claims again.
+        var subject = context.GetCaller().Subject;
         return subject is not null ? "sub:" + subject : "ip:" + PeerAddress.KeyOf(context);
     }
 

@@ -4,7 +4,8 @@ namespace UserSystem.Server.Web;
 /// Headers that tell a browser how to treat every HTTP answer (console, REST, gRPC-Web, health):
 /// a Content-Security-Policy that allows only the console's own files and no framing
 /// (clickjacking), <c>nosniff</c> so a JSON or text answer is never run as script, and no
-/// referrer sent to other sites. Plain gRPC answers are not for browsers and are left alone.
+/// referrer sent to other sites. It runs on the web branch only (<see cref="WebExtensions.UseUserWeb"/>):
+/// plain gRPC answers are not for browsers and never pass here.
 /// </summary>
 internal sealed class BrowserSecurityHeaders(RequestDelegate next)
 {
@@ -16,20 +17,11 @@ internal sealed class BrowserSecurityHeaders(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!IsPlainGrpc(context.Request.ContentType))
-        {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = ReferrerPolicy;
-        }
-
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = ReferrerPolicy;
         return next(context);
     }
-
-    private static bool IsPlainGrpc(string? contentType) =>
-        contentType is not null
-        && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
-        && !contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase);
 }

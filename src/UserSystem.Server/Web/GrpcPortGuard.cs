@@ -10,7 +10,8 @@ namespace UserSystem.Server.Web;
 /// and console endpoints would otherwise answer on both ports; on the gRPC port a request that is
 /// not <c>application/grpc</c> gets 404, so the HTTP surface has one address and one CORS story.
 /// (Plain gRPC cannot reach the HTTP port by mistake: without TLS it speaks HTTP/1.1 only, which
-/// grpc-dotnet refuses for gRPC.)
+/// grpc-dotnet refuses for gRPC.) It runs on the web branch only (<see cref="WebExtensions.UseUserWeb"/>),
+/// which plain gRPC never enters.
 /// </summary>
 internal sealed class GrpcPortGuard(RequestDelegate next, IOptions<ServerOptions> server, IServer kestrel)
 {
@@ -18,7 +19,7 @@ internal sealed class GrpcPortGuard(RequestDelegate next, IOptions<ServerOptions
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.Connection.LocalPort == GrpcPort() && !IsPlainGrpc(context.Request.ContentType))
+        if (context.Connection.LocalPort == GrpcPort())
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
@@ -26,11 +27,6 @@ internal sealed class GrpcPortGuard(RequestDelegate next, IOptions<ServerOptions
 
         return next(context);
     }
-
-    private static bool IsPlainGrpc(string? contentType) =>
-        contentType is not null
-        && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
-        && !contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase);
 
     // Port 0 means "any free port": the bound port is known only once Kestrel has started, and
     // Hosting configures the gRPC endpoint first, so it is the first address Kestrel reports.

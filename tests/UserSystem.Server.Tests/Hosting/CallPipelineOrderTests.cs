@@ -36,14 +36,16 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
+    // Plain gRPC skips the web middleware (CORS among it: no browser speaks plain gRPC); REST and
+    // gRPC-Web pass it, as the preflight and REST tests below show.
     private static string[] FullPath =>
     [
-        Layer.RequestContext, Layer.Cors, Layer.Authentication, Layer.Authorization, Layer.CallerLimits,
+        Layer.RequestContext, Layer.Authentication, Layer.Authorization, Layer.CallerLimits,
         nameof(CallObserverInterceptor), nameof(ErrorMappingInterceptor), nameof(ConsistencyTokenInterceptor), nameof(StreamLifetimeInterceptor), Layer.Service,
     ];
 
     [Fact]
-    public async Task UnaryCall_PassesContextCorsAuthenticationAuthorizationLimitsThenTheInterceptorsInOrder()
+    public async Task UnaryCall_PassesContextAuthenticationAuthorizationLimitsThenTheInterceptorsInOrder()
     {
         var created = await Tokens.Client(_server, _tokens.Admin()).CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
         // A caller of its own, so the limits' bucket for it is made by the traced call.
@@ -90,7 +92,7 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("order-401", Assert.Single(response.Headers.GetValues("request-id")));
         Assert.Equal("1.0.0", Assert.Single(response.Headers.GetValues("server-version")));
-        Assert.Equal([Layer.RequestContext, Layer.Cors, Layer.Authentication, Layer.Authorization], _probes.Of("order-401"));
+        Assert.Equal([Layer.RequestContext, Layer.Authentication, Layer.Authorization], _probes.Of("order-401"));
     }
 
     [Fact]
@@ -102,7 +104,7 @@ public sealed class CallPipelineOrderTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("order-403", Assert.Single(response.Headers.GetValues("request-id")));
         Assert.Equal("1.0.0", Assert.Single(response.Headers.GetValues("server-version")));
-        Assert.Equal([Layer.RequestContext, Layer.Cors, Layer.Authentication, Layer.Authorization], _probes.Of("order-403"));
+        Assert.Equal([Layer.RequestContext, Layer.Authentication, Layer.Authorization], _probes.Of("order-403"));
     }
 
     [Fact]

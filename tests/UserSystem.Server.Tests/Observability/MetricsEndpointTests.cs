@@ -88,6 +88,24 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, CountOf(lines, "rpc_server_call_duration_seconds_count", "rpc_method=\"ListUsers\"", "rpc_grpc_status_code=\"8\""));
     }
 
+    [Fact]
+    public async Task Scrape_KeepsTheAspNetCoreMetersOperatorsUse_ButNotTheMemoryPoolOrRoutingMatches()
+    {
+        using var directory = new TempDirectory();
+        await using var server = await ServerProcess.StartAsync(directory.File("users.db"));
+        var client = new UserService.UserServiceClient(server.Channel);
+        await RpcAssert.FailsWithAsync(StatusCode.NotFound, () => client.GetUserAsync(new GetUserRequest { Id = 999_999 }).ResponseAsync);
+
+        using var http = new HttpClient { BaseAddress = server.HttpAddress };
+        var lines = (await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).DefaultTimeout()).Split('\n');
+
+        Assert.Contains(lines, line => line.StartsWith("kestrel_active_connections", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("aspnetcore_authorization_attempts_total", StringComparison.Ordinal));
+        // Recorded on every request (each buffer rented, each route matched), so dropped (ObservabilityExtensions).
+        Assert.DoesNotContain(lines, line => line.StartsWith("aspnetcore_memory_pool_", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.StartsWith("aspnetcore_routing_match_attempts", StringComparison.Ordinal));
+    }
+
     // The sample value of the one series whose line starts with the metric name and has every label.
     private static double CountOf(string[] lines, string metric, params string[] labels)
     {

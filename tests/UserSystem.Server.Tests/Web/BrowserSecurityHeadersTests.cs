@@ -1,4 +1,5 @@
 using System.Net;
+using UserSystem.Contracts;
 using UserSystem.Testing;
 
 namespace UserSystem.Server.Tests.Web;
@@ -23,6 +24,19 @@ public sealed class BrowserSecurityHeadersTests : RestTestBase
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
         Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+    }
+
+    [Fact]
+    public async Task PlainGrpcAnswer_SkipsTheWebMiddleware_ButCarriesItsRequestId()
+    {
+        var created = await Client.CreateUserAsync(Users.NewRequest()).ResponseAsync.DefaultTimeout();
+        using var call = Client.GetUserAsync(new GetUserRequest { Id = created.User.Id });
+        var headers = await call.ResponseHeadersAsync.DefaultTimeout();
+        await call.ResponseAsync.DefaultTimeout();
+
+        Assert.Null(headers.Get("content-security-policy"));
+        Assert.Null(headers.Get("x-content-type-options"));
+        Assert.NotNull(headers.Get("request-id"));
     }
 
     [Fact]

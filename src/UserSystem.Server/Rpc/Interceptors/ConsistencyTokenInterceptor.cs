@@ -68,7 +68,9 @@ public sealed class ConsistencyTokenInterceptor(IConsistencySource source, IOpti
 
     private ConsistencyScope Enter(ServerCallContext context)
     {
-        var requested = Parse(context.RequestHeaders.GetValue(ConsistencyToken.Header));
+        // From the HTTP request, not context.RequestHeaders: that copies every header of the call
+        // (the bearer token included) into a Metadata collection, which cost about 3% of a GetUser.
+        var requested = Parse(LastValue(context.GetHttpContext().Request.Headers[ConsistencyToken.Header]));
         var preference = requested is not null && StandbyReads.Contains(context.Method) ? ReadPreference.StandbyAtToken
             : requested is null && _stalenessAllowed && StaleReads.Contains(context.Method) ? ReadPreference.StandbyWithinStaleness
             : ReadPreference.Primary;
@@ -76,6 +78,9 @@ public sealed class ConsistencyTokenInterceptor(IConsistencySource source, IOpti
         ConsistencyScope.Current = scope;
         return scope;
     }
+
+    // Metadata.GetValue answers the last of repeated entries; so does this.
+    private static string? LastValue(Microsoft.Extensions.Primitives.StringValues values) => values.Count > 0 ? values[^1] : null;
 
     private ConsistencyToken? Parse(string? header)
     {

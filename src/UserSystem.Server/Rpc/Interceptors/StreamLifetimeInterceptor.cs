@@ -24,14 +24,13 @@ public sealed class StreamLifetimeInterceptor(
     private readonly TimeSpan _maxDuration = TimeSpan.FromSeconds(limits.Value.MaxStreamDurationSeconds);
     private readonly TimeSpan _answerTimeout = TimeSpan.FromSeconds(server.Value.StreamAnswerTimeoutSeconds);
 
-    protected override async Task<TResult> InterceptAsync<TResult>(
-        MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
-    {
-        if (methodType == MethodType.Unary)
-        {
-            return await continuation(context);
-        }
+    // A unary call passes straight through: no state machine of its own on every GetUser.
+    protected override Task<TResult> InterceptAsync<TResult>(
+        MethodType methodType, ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation) =>
+        methodType == MethodType.Unary ? continuation(context) : BoundStreamAsync(context, continuation);
 
+    private async Task<TResult> BoundStreamAsync<TResult>(ServerCallContext context, Func<ServerCallContext, Task<TResult>> continuation)
+    {
         using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         using var commitPoint = StreamCommitPoint.Attach(context, call, _answerTimeout);
         // A stop that has already begun ends the call at once (the callback runs on registration).
