@@ -10,7 +10,7 @@ namespace UserSystem.Server.Storage;
 /// tail runs only while some stream follows it, so a server without watchers reads nothing
 /// more per commit.
 /// </summary>
-public sealed class EventTail(IUserStore store, TimeProvider time, ILogger<EventTail> logger) : IAsyncDisposable
+public sealed class EventTail(IUserStore store, TimeProvider time, ILogger<EventTail> logger) : IAsyncDisposable, IDisposable
 {
     /// <summary>How many of the newest events the window keeps.</summary>
     public const int Capacity = 4096;
@@ -34,26 +34,29 @@ public sealed class EventTail(IUserStore store, TimeProvider time, ILogger<Event
         {
             if (_followers++ == 0)
             {
-                _running = new CancellationTokenSource();
-                _reading = Task.WhenAll(_reading, Task.Run(() => ReadAsync(_running)));
+                var running = _running = new CancellationTokenSource();
+                _reading = Task.WhenAll(_reading, Task.Run(() => ReadAsync(running)));
             }
         }
 
         return new Follower(this);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the reading and waits for it to end (the host disposes this way).</summary>
+    public async ValueTask DisposeAsync() => await Stop();
+
+    /// <summary>Stops the reading without waiting for it (for a container disposed synchronously).</summary>
+    public void Dispose() => _ = Stop();
+
+    private Task Stop()
     {
-        Task reading;
         lock (_gate)
         {
             _running?.Cancel();
             _running = null;
             Replace(TailWindow.Closed());
-            reading = _reading;
+            return _reading;
         }
-
-        await reading;
     }
 
     private void Unfollow()
