@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using UserSystem.Server.Domain;
@@ -22,7 +21,6 @@ public sealed class EventTailTests : IAsyncLifetime
     private readonly TempDirectory _directory = new();
     private readonly CancellationTokenSource _stop = new();
     private SqliteUserStore _sqlite = null!;
-    private CountingStore _counting = null!;
     private IUserStore _store = null!;
     private EventTail _tail = null!;
     private int _created;
@@ -31,8 +29,7 @@ public sealed class EventTailTests : IAsyncLifetime
     {
         _sqlite = new SqliteUserStore(_directory.File("users.db"), TimeProvider.System);
         await _sqlite.InitializeAsync(CancellationToken.None);
-        _store = CountingStore.Wrap(_sqlite);
-        _counting = (CountingStore)(object)_store;
+        _store = FailingReads.Wrap(_sqlite);
         _tail = new EventTail(_store, TimeProvider.System, NullLogger<EventTail>.Instance);
     }
 
@@ -70,7 +67,7 @@ public sealed class EventTailTests : IAsyncLifetime
         // Each watcher's first step reads the table; after the first event all of them are at the tail.
         await CreateUsersAsync(1);
         await Poll.UntilAsync(() => watchers.All(watcher => watcher.Count == 1)).DefaultTimeout();
-        var readsBefore = _counting.EventReads;
+        var readsBefore = FailingReads.EventReads(_store);
 
         for (var i = 0; i < Commits; i++)
         {
@@ -80,7 +77,7 @@ public sealed class EventTailTests : IAsyncLifetime
 
         // One read per commit wakes the tail (and at most one more per commit for a wake-up that
         // found nothing new yet); a read per watcher would be Watchers * Commits.
-        Assert.InRange(_counting.EventReads - readsBefore, Commits, 2 * Commits);
+        Assert.InRange(FailingReads.EventReads(_store) - readsBefore, Commits, 2 * Commits);
     }
 
     [Fact]
@@ -92,12 +89,12 @@ public sealed class EventTailTests : IAsyncLifetime
         await Poll.UntilAsync(() => watchers.All(watcher => watcher.Count == 1)).DefaultTimeout();
 
         // Only the tail reads now: its next read fails, and it stops serving until it starts again.
-        _counting.FailNextRead();
+        FailingReads.FailNextRead(_store);
         await CreateUsersAsync(Commits);
 
         await Poll.UntilAsync(() => watchers.All(watcher => watcher.Count >= Commits + 1)).DefaultTimeout();
         var expected = (await _store.ReadEventsAsync(0, 100, CancellationToken.None)).Select(change => change.Sequence).ToArray();
-        Assert.False(_counting.FailurePending);
+        Assert.False(FailingReads.FailurePending(_store));
         Assert.All(watchers, watcher => Assert.Equal(expected, watcher.Sequences()));
     }
 
@@ -152,48 +149,6 @@ public sealed class EventTailTests : IAsyncLifetime
             catch (OperationCanceledException)
             {
                 // The test has ended.
-            }
-        }
-    }
-
-    /// <summary>The real store, counting event reads; the next read after <see cref="FailNextRead"/> fails as an unreachable database would.</summary>
-    public class CountingStore : DispatchProxy
-    {
-        private IUserStore _inner = null!;
-        private int _reads;
-        private int _failNext;
-
-        public int EventReads => Volatile.Read(ref _reads);
-
-        public bool FailurePending => Volatile.Read(ref _failNext) == 1;
-
-        public static IUserStore Wrap(IUserStore inner)
-        {
-            var proxy = Create<IUserStore, CountingStore>();
-            ((CountingStore)(object)proxy)._inner = inner;
-            return proxy;
-        }
-
-        public void FailNextRead() => Volatile.Write(ref _failNext, 1);
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod!.Name == nameof(IUserStore.ReadEventsAsync))
-            {
-                Interlocked.Increment(ref _reads);
-                if (Interlocked.Exchange(ref _failNext, 0) == 1)
-                {
-                    return Task.FromException<IReadOnlyList<UserEvent>>(new StorageUnavailableException("test database"));
-                }
-            }
-
-            try
-            {
-                return targetMethod.Invoke(_inner, args);
-            }
-            catch (TargetInvocationException exception) when (exception.InnerException is not null)
-            {
-                throw exception.InnerException;
             }
         }
     }
