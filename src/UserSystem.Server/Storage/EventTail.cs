@@ -2,8 +2,8 @@ namespace UserSystem.Server.Storage;
 
 /// <summary>
 /// The newest events, read from the table once per commit for every <c>WatchUsers</c> stream in
-/// this process. Each stream used to wake at every commit and read the table itself: at 1,000
-/// watchers one commit cost 2,000-3,000 queries and about 0.2 s of the server's CPU
+/// this process. Each stream used to wake at every commit and read the table itself (two or three
+/// queries per stream): at 1,000 watchers a commit cost about 0.2 s of the server's CPU
 /// (bench/Watch). A stream reads the table on its own only while it is behind the window (a
 /// resume from an older id, a client slower than <see cref="Capacity"/> events) or while the
 /// tail cannot read (the database is away: the stream's own reconnect rules then apply). The
