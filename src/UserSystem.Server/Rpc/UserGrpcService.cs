@@ -24,6 +24,7 @@ public sealed class UserGrpcService(
     SelfChangeLimiter selfChanges,
     UserSystemMetrics metrics,
     IOptions<LimitsOptions> limits,
+    EventTail tail,
     TimeProvider time)
     : UserService.UserServiceBase
 {
@@ -250,7 +251,7 @@ public sealed class UserGrpcService(
         // from where: a from_now watcher that drops before any event resumes from this id).
         await context.WriteResponseHeadersAsync(new Metadata { { WatchStartHeader, after.ToString(CultureInfo.InvariantCulture) } });
         // Runs until the client cancels or the server stops: history first, then live changes.
-        await foreach (var change in store.FollowEventsAsync(after, time, context.CancellationToken))
+        await foreach (var change in store.FollowEventsAsync(after, time, tail, context.CancellationToken))
         {
             await responseStream.WriteAsync(change.ToContract(), context.CancellationToken);
         }

@@ -5,7 +5,8 @@ namespace UserSystem.Server.Storage;
 /// new events once and hands it to every <see cref="IChangeFeedSubscriber"/> (the user cache's
 /// invalidation's backstop, and the feed-lag gauge through <see cref="DeliveredThrough"/>), every
 /// <see cref="MaxFeedWait"/>, however many consumers there are and however often commits come. Watchers
-/// (<c>WatchUsers</c>) read on their own: they resume from any point of the history.
+/// (<c>WatchUsers</c>) are woken by each commit instead: they share the <see cref="EventTail"/>,
+/// and read on their own only to resume from an older point of the history.
 /// </summary>
 public sealed class ChangeFeedFollower(
     IUserStore store, IEnumerable<IChangeFeedSubscriber> subscribers, TimeProvider time, ILogger<ChangeFeedFollower> logger)

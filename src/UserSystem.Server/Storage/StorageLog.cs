@@ -11,4 +11,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Following the change feed failed; retrying in {RetrySeconds} s")]
     public static partial void FollowFeedFailed(ILogger logger, int retrySeconds, Exception exception);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Reading new events for the watchers failed; they read the table themselves, retrying in {RetrySeconds} s")]
+    public static partial void EventTailFailed(ILogger logger, int retrySeconds, Exception exception);
 }

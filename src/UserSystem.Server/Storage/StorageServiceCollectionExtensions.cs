@@ -42,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddHostedService<StorageInitializer>();
         // After the initializer: hosted services start in order, so the schema exists by then.
         services.AddHostedService<EventPruningService>();
+        services.AddSingleton<EventTail>();
         services.AddSingleton<ChangeFeedFollower>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeFeedFollower>());
         return services;

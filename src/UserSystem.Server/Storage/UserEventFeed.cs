@@ -8,8 +8,8 @@ public static class UserEventFeed
 {
     private const int PageSize = 500;
 
-    // Also the longest a watcher waits if every wake-up were lost: the table is re-read anyway.
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+    /// <summary>Also the longest a watcher waits if every wake-up were lost: the table is re-read anyway.</summary>
+    internal static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How long a watcher's stream rides out a database that cannot be reached (a failover takes
@@ -27,12 +27,39 @@ public static class UserEventFeed
     /// <see cref="StorageUnavailableException"/> ends it. On a resume (and at the start, after an
     /// id > 0) a history that ends before the position throws <see cref="EventHistoryBehindException"/>.
     /// </summary>
+    public static IAsyncEnumerable<UserEvent> FollowEventsAsync(this IUserStore store, long afterSequence, TimeProvider time, CancellationToken cancellationToken) =>
+        store.FollowEventsAsync(afterSequence, time, tail: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FollowEventsAsync(IUserStore, long, TimeProvider, CancellationToken)"/>, taking
+    /// the newest events from <paramref name="tail"/>'s window whenever it holds every event after
+    /// the stream's position, and reading the table only while it does not.
+    /// </summary>
     public static async IAsyncEnumerable<UserEvent> FollowEventsAsync(
-        this IUserStore store, long afterSequence, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
+        this IUserStore store, long afterSequence, TimeProvider time, EventTail? tail, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var resuming = afterSequence > 0;
+        using var following = tail?.Follow();
         while (true)
         {
+            // Not on a resume's first step: that one checks the history still reaches the position.
+            if (!resuming && tail?.Current is { } window && window.Covers(afterSequence))
+            {
+                var live = window.EventsAfter(afterSequence);
+                foreach (var change in live)
+                {
+                    yield return change;
+                    afterSequence = change.Sequence;
+                }
+
+                if (live.Count == 0)
+                {
+                    await window.Grown.WaitAsync(cancellationToken);
+                }
+
+                continue;
+            }
+
             var after = afterSequence;
             var events = await ResumingAsync(store, after, resuming, time, ct => store.ReadEventsAsync(after, PageSize, ct), cancellationToken);
             resuming = false;
@@ -42,7 +69,8 @@ public static class UserEventFeed
                 afterSequence = change.Sequence;
             }
 
-            if (events.Count < PageSize)
+            // Caught up with the table: wait with the tail when it covers the position, else on the store.
+            if (events.Count < PageSize && tail?.Current.Covers(afterSequence) != true)
             {
                 after = afterSequence;
                 await ResumingAsync(store, after, false, time, async ct =>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using UserSystem.Server.Domain;
@@ -140,39 +139,6 @@ public sealed class ChangeFeedFollowerTests : IAsyncLifetime
             }
 
             return ValueTask.CompletedTask;
-        }
-    }
-
-    /// <summary>The real store, except that the next event read after <see cref="FailNextRead"/> throws.</summary>
-    public class FailingReads : DispatchProxy
-    {
-        private IUserStore _inner = null!;
-        private int _failNext;
-
-        public static IUserStore Wrap(IUserStore inner)
-        {
-            var proxy = Create<IUserStore, FailingReads>();
-            ((FailingReads)(object)proxy)._inner = inner;
-            return proxy;
-        }
-
-        public static void FailNextRead(IUserStore proxy) => Volatile.Write(ref ((FailingReads)(object)proxy)._failNext, 1);
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod!.Name == nameof(IUserStore.ReadEventsAsync) && Interlocked.Exchange(ref _failNext, 0) == 1)
-            {
-                return Task.FromException<IReadOnlyList<UserEvent>>(new InvalidOperationException("the store failed"));
-            }
-
-            try
-            {
-                return targetMethod.Invoke(_inner, args);
-            }
-            catch (TargetInvocationException exception) when (exception.InnerException is not null)
-            {
-                throw exception.InnerException;
-            }
         }
     }
 }

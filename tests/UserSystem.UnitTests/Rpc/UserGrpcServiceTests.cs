@@ -32,6 +32,7 @@ public sealed class UserGrpcServiceTests : IDisposable
             .AddLogging()
             .AddSingleton(TimeProvider.System)
             .AddSingleton<IUserStore>(_store)
+            .AddSingleton<EventTail>()
             .AddUserCache(configuration)
             .AddUserRateLimiting(configuration)
             .AddMetrics()
