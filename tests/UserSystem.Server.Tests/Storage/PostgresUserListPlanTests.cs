@@ -9,7 +9,11 @@ namespace UserSystem.Server.Tests.Storage;
 /// Every filter of a keyset page has an index the planner picks, on a database whose collation is
 /// not C (where an index in the default collation cannot serve a prefix), even once PostgreSQL
 /// plans the store's prepared statements for any value: the planner is asked about the store's
-/// own statements, with a filter that matches only the newest users.
+/// own statements, with a filter that matches only the newest users. A prefix page reads at most
+/// the users a primary-key walk of <see cref="PostgresUserFilters.WalkRows"/> passes plus the
+/// users that match, even where the statistics make a filtered walk of the whole primary key look
+/// cheapest: the newest tenth of the users (ids 18,001-20,000) are the only ones whose email starts
+/// with "new" and whose name starts with "New".
 /// </summary>
 public sealed class PostgresUserListPlanTests : IAsyncLifetime
 {
@@ -36,7 +40,9 @@ public sealed class PostgresUserListPlanTests : IAsyncLifetime
         await _connection.OpenAsync().DefaultTimeout();
         await using var fill = new NpgsqlCommand("""
             INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
-            SELECT 'User ' || i, 'user' || i || '@example.com', 'USER' || i || '@EXAMPLE.COM', 30, '{}',
+            SELECT CASE WHEN i > 18000 THEN 'New User ' ELSE 'User ' END || i,
+                   CASE WHEN i > 18000 THEN 'new' ELSE 'user' END || i || '@example.com',
+                   CASE WHEN i > 18000 THEN 'NEW' ELSE 'USER' END || i || '@EXAMPLE.COM', 30, '{}',
                    CASE WHEN i % 100 = 0 THEN 2 ELSE 1 END, now(), now()
             FROM generate_series(1, 20000) AS i;
             """, _connection);
@@ -104,6 +110,90 @@ public sealed class PostgresUserListPlanTests : IAsyncLifetime
         var plan = string.Join('\n', lines);
         Assert.Contains($"Index Scan using {index} on users", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("new", null)]
+    [InlineData(null, "New ")]
+    public async Task PrefixPage_MatchingOnlyTheNewestTenth_ReadsTheWalkAndTheMatchesNotTheTable(string? emailPrefix, string? namePrefix)
+    {
+        // With ORDER BY id LIMIT alone the planner expects one user in ten to match all along the
+        // primary key, so it walks it from the start: 18,000 users read and filtered out here.
+        var (ids, rowsRead) = await ExplainAnalyzeAsync(new UserFilter(null, emailPrefix, namePrefix), afterId: 0, limit: 51);
+
+        Assert.Equal(Enumerable.Range(18_001, 51), ids);
+        Assert.InRange(rowsRead, 1, PostgresUserFilters.WalkRows + 2_000 + 51);
+    }
+
+    [Theory]
+    [InlineData("user", null)]
+    [InlineData(null, "User ")]
+    public async Task PrefixPage_MatchingMostUsers_ReadsOnlyTheWalk(string? emailPrefix, string? namePrefix)
+    {
+        // 18,000 matches: reading them all by the prefix index would be the slow plan here.
+        var (ids, rowsRead) = await ExplainAnalyzeAsync(new UserFilter(null, emailPrefix, namePrefix), afterId: 5_000, limit: 51);
+
+        Assert.Equal(Enumerable.Range(5_001, 51), ids);
+        Assert.InRange(rowsRead, 1, PostgresUserFilters.WalkRows + 51);
+    }
+
+    [Fact]
+    public async Task PrefixPage_PastTheLastMatch_EndsWithoutReadingTheMatchesTwice()
+    {
+        // The walk reaches the end of the table: it holds every match there is, so it is the page.
+        var (ids, rowsRead) = await ExplainAnalyzeAsync(new UserFilter(null, "new", null), afterId: 19_990, limit: 51);
+
+        Assert.Equal(Enumerable.Range(19_991, 10), ids);
+        Assert.InRange(rowsRead, 1, 10 + 10);
+    }
+
+    /// <summary>The store's batch, then the same with its listing under <c>EXPLAIN ANALYZE</c>: the page's ids, and the rows it read from users.</summary>
+    private async Task<(List<int> Ids, long RowsRead)> ExplainAnalyzeAsync(UserFilter filter, int afterId, int limit)
+    {
+        await using var batch = PostgresUserFilters.AddListAfter(new NpgsqlBatch(_connection), afterId, limit, filter);
+        var ids = await ReadLastResultAsync(batch, reader => reader.GetInt32(0));
+        await using var explain = PostgresUserFilters.AddListAfter(new NpgsqlBatch(_connection), afterId, limit, filter);
+        explain.BatchCommands[^1].CommandText = "EXPLAIN (ANALYZE, FORMAT JSON) " + explain.BatchCommands[^1].CommandText;
+        var json = (await ReadLastResultAsync(explain, reader => reader.GetString(0))).Single();
+        using var plan = System.Text.Json.JsonDocument.Parse(json);
+        return (ids, RowsRead(plan.RootElement[0].GetProperty("Plan")));
+    }
+
+    private static async Task<List<T>> ReadLastResultAsync<T>(NpgsqlBatch batch, Func<NpgsqlDataReader, T> read)
+    {
+        var rows = new List<T>();
+        await using var reader = await batch.ExecuteReaderAsync().DefaultTimeout();
+        for (var result = 1; result < batch.BatchCommands.Count; result++)
+        {
+            await reader.NextResultAsync().DefaultTimeout();
+        }
+
+        while (await reader.ReadAsync().DefaultTimeout())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    // Every row a node on users produced or filtered out, over all its loops.
+    private static long RowsRead(System.Text.Json.JsonElement node)
+    {
+        long rows = 0;
+        if (node.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "users")
+        {
+            rows = (long)(Number(node, "Actual Rows") + Number(node, "Rows Removed by Filter") + Number(node, "Rows Removed by Index Recheck")) * (long)Number(node, "Actual Loops");
+        }
+
+        if (node.TryGetProperty("Plans", out var children))
+        {
+            rows += children.EnumerateArray().Sum(RowsRead);
+        }
+
+        return rows;
+
+        static double Number(System.Text.Json.JsonElement node, string name) =>
+            node.TryGetProperty(name, out var value) ? value.GetDouble() : 0;
     }
 
     [Fact]
