@@ -147,6 +147,36 @@ public sealed class PostgresUserListPlanTests : IAsyncLifetime
         Assert.InRange(rowsRead, 1, 10 + 10);
     }
 
+    [Theory]
+    [InlineData(null, "new", null)]
+    [InlineData(null, "user", "User ")]
+    [InlineData(AccountStatus.Suspended, "new", null)]
+    [InlineData(AccountStatus.Active, null, "User 1")]
+    public async Task PrefixPages_FollowedToTheEnd_ListEveryMatchOnceInIdOrder(AccountStatus? status, string? emailPrefix, string? namePrefix)
+    {
+        // Pages that come from the walk, from the prefix index, and from both on the way.
+        var filter = new UserFilter(status, emailPrefix, namePrefix);
+        var listed = new List<int>();
+        for (var after = 0; ;)
+        {
+            await using var batch = PostgresUserFilters.AddListAfter(new NpgsqlBatch(_connection), after, 51, filter);
+            var page = await ReadLastResultAsync(batch, reader => reader.GetInt32(0));
+            listed.AddRange(page);
+            if (page.Count < 51)
+            {
+                break;
+            }
+
+            after = page[^1];
+        }
+
+        var expected = Enumerable.Range(1, 20_000).Where(i =>
+            (status is null || (i % 100 == 0 ? AccountStatus.Suspended : AccountStatus.Active) == status)
+            && (emailPrefix is null || $"{(i > 18_000 ? "new" : "user")}{i}@example.com".StartsWith(emailPrefix, StringComparison.Ordinal))
+            && (namePrefix is null || $"{(i > 18_000 ? "New User " : "User ")}{i}".StartsWith(namePrefix, StringComparison.Ordinal)));
+        Assert.Equal(expected, listed);
+    }
+
     /// <summary>The store's batch, then the same with its listing under <c>EXPLAIN ANALYZE</c>: the page's ids, and the rows it read from users.</summary>
     private async Task<(List<int> Ids, long RowsRead)> ExplainAnalyzeAsync(UserFilter filter, int afterId, int limit)
     {
