@@ -227,17 +227,24 @@ public sealed class PostgresUserListPlanTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SeedPage_SkipsItsOffsetInThePrimaryKeyAlone()
+    public async Task SeedPage_SkipsOnlyInsideTheBlockItsOffsetFallsIn()
     {
-        await using var explain = new NpgsqlCommand("EXPLAIN " + PostgresUserStore.SeedPageSql, _connection)
+        // Offset 19,990 falls in the third block of ids (16,384-24,575): 3,607 entries to skip
+        // there, where skipping in the whole primary key would pass 19,990.
+        await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + PostgresUserStore.SeedPageSql, _connection)
         {
             Parameters = { new NpgsqlParameter<long>("offset", 19_990), new NpgsqlParameter<int>("limit", 10) },
         };
 
-        var plan = await ReadPlanAsync(explain);
+        using var plan = System.Text.Json.JsonDocument.Parse((await ReadPlanAsync(explain)).Trim());
 
-        Assert.Contains("Index Only Scan using users_pkey", plan, StringComparison.Ordinal);
-        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+        var skip = Nodes(plan.RootElement[0].GetProperty("Plan")).Single(node => node.GetProperty("Node Type").GetString() == "Index Only Scan");
+        Assert.Equal("users_pkey", skip.GetProperty("Index Name").GetString());
+        Assert.Equal(3_608, skip.GetProperty("Actual Rows").GetInt32());
+        Assert.InRange(RowsRead(plan.RootElement[0].GetProperty("Plan")), 1, 3_608 + 10);
+
+        static IEnumerable<System.Text.Json.JsonElement> Nodes(System.Text.Json.JsonElement node) =>
+            node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().SelectMany(Nodes).Prepend(node) : [node];
     }
 
     private static async Task<string> ReadPlanAsync(NpgsqlCommand command)
