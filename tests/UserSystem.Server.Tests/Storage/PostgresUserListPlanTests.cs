@@ -138,7 +138,7 @@ public sealed class PostgresUserListPlanTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PrefixPage_PastTheLastMatch_EndsWithoutReadingTheMatchesTwice()
+    public async Task PrefixPage_NearTheEndOfTheTable_ReadsOnlyTheUsersLeft()
     {
         // The walk reaches the end of the table: it holds every match there is, so it is the page.
         var (ids, rowsRead) = await ExplainAnalyzeAsync(new UserFilter(null, "new", null), afterId: 19_990, limit: 51);
