@@ -18,7 +18,8 @@ internal static class ScaleReads
         var latePrefix = "user" + (users - 1).ToString(CultureInfo.InvariantCulture)[..^1];
         return
         [
-            ("GetUser (random id)", () => client.GetUserAsync(new GetUserRequest { Id = random.Next(1, users + 1) }, headers).ResponseAsync),
+            // An active user: GetUser refuses a suspended one (PERMISSION_DENIED).
+            ("GetUser (random id)", () => client.GetUserAsync(new GetUserRequest { Id = random.Next(1, users - ScaleData.Suspended + 1) }, headers).ResponseAsync),
             ("ListUsers seed page 0", () => client.ListUsersAsync(new ListUsersRequest { Page = 0, Limit = PageSize }, headers).ResponseAsync),
             ($"ListUsers seed page {lastPage:N0} (the last)", () => client.ListUsersAsync(new ListUsersRequest { Page = lastPage, Limit = PageSize }, headers).ResponseAsync),
             ("ListUsers token, no filter", () => client.ListUsersAsync(new ListUsersRequest { PageSize = PageSize }, headers).ResponseAsync),

@@ -9,7 +9,9 @@ namespace UserSystem.Server.Tests.Storage;
 
 /// <summary>
 /// The seed's total and GetUserStats' counts come from counter rows the writes keep (migration 7),
-/// not from counting the users: after any mix of writes they must still equal a count of the users.
+/// not from counting the users, and so does where a seed page starts (users per block of ids,
+/// migration 8): after any mix of writes they must still equal a count of the users, and every
+/// seed page the page an <c>OFFSET</c> of the users gives.
 /// </summary>
 public sealed class PostgresUserCountTests : IAsyncLifetime
 {
@@ -30,10 +32,13 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
     {
         await using var store = new PostgresUserStore(_connectionString, TimeProvider.System);
         await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
-        // Users created over twelve days by another writer, so the daily counts have days to keep apart.
+        // Users created over twelve days by another writer, so the daily counts have days to keep apart,
+        // with ids of its choosing spread over blocks below the store's (negative ones too).
         await ExecuteAsync("""
-            INSERT INTO users (name, email, email_key, age, hobbies, status, created_at, updated_at)
-            SELECT 'seed ' || i, 'seed' || i || '@example.com', 'SEED' || i || '@EXAMPLE.COM', 30, '{}', i % 3,
+            SELECT setval(pg_get_serial_sequence('users', 'id'), 100000);
+            INSERT INTO users (id, name, email, email_key, age, hobbies, status, created_at, updated_at)
+            SELECT CASE WHEN i % 2 = 0 THEN -50 * i ELSE 100 * i END,
+                   'seed ' || i, 'seed' || i || '@example.com', 'SEED' || i || '@EXAMPLE.COM', 30, '{}', i % 3,
                    now() - (i % 12) * interval '1 day', now()
             FROM generate_series(1, 600) AS i;
             """);
@@ -63,6 +68,7 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
             perDay.Select(day => (FirstDay.AddDays(day.Key), day.Value)),
             stats.CreatedPerDay.Select(day => (day.Day, day.Count)));
         Assert.True(perDay.Count >= 12);
+        await AssertBlocksAndSeedPagesAsync(store);
     }
 
     [Fact]
@@ -91,6 +97,7 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
         Assert.All(Enum.GetValues<AccountStatus>(), status =>
             Assert.Equal(byStatus.GetValueOrDefault((int)status), stats.CountsByStatus[status]));
         Assert.Equal(byStatus.Values.Sum(), stats.CreatedPerDay.Sum(day => day.Count));
+        await AssertBlocksAndSeedPagesAsync(store);
     }
 
     [Fact]
@@ -119,6 +126,7 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
         Assert.Equal(334, stats.CountsByStatus[AccountStatus.Active]);
         Assert.Equal(333, stats.CountsByStatus[AccountStatus.Suspended]);
         Assert.Equal(Enumerable.Range(1, 5).Select(day => (new DateOnly(2026, 1, day), 200L)), stats.CreatedPerDay.Select(day => (day.Day, day.Count)));
+        await AssertBlocksAndSeedPagesAsync(store);
     }
 
     [Fact]
@@ -146,6 +154,21 @@ public sealed class PostgresUserCountTests : IAsyncLifetime
         await ExecuteAsync("TRUNCATE users;");
 
         Assert.Equal(0, (await store.GetStatsAsync(FirstDay, CancellationToken.None).DefaultTimeout()).Total);
+        Assert.Empty(await ReadPairsAsync("SELECT block, sum(users)::bigint FROM user_id_blocks GROUP BY block HAVING sum(users) <> 0;"));
+    }
+
+    private async Task AssertBlocksAndSeedPagesAsync(PostgresUserStore store)
+    {
+        var blocks = await ReadPairsAsync("SELECT block, sum(users)::bigint FROM user_id_blocks GROUP BY block HAVING sum(users) <> 0 ORDER BY block;");
+        Assert.Equal(await ReadPairsAsync("SELECT id >> 13, count(*) FROM users GROUP BY 1 ORDER BY 1;"), blocks);
+
+        var ids = (await ReadPairsAsync("SELECT row_number() OVER (ORDER BY id)::integer - 1, id::bigint FROM users;")).Values.Select(id => (int)id).ToList();
+        foreach (var offset in new[] { 0, 1, 7, ids.Count / 3, ids.Count / 2 + 5, ids.Count - 3, ids.Count, ids.Count + 4 }.Distinct())
+        {
+            var page = await store.ListAsync(offset, 7, CancellationToken.None).DefaultTimeout();
+            Assert.Equal(ids.Skip(offset).Take(7), page.Users.Select(user => user.Id));
+            Assert.Equal(ids.Count, page.Total);
+        }
     }
 
     // Creates, renames, status changes and deletes of its own users and of others', some racing.

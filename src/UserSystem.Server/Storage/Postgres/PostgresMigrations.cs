@@ -184,5 +184,54 @@ internal static class PostgresMigrations
             INSERT INTO user_daily_counts (day, shard, users)
             SELECT (created_at AT TIME ZONE 'UTC')::date AS day, 0, count(*) FROM users GROUP BY day;
             """),
+        (8, """
+            -- Deep seed pages (docs/decisions/flat-reads.md): users per block of 8,192 ids
+            -- (id >> 13, which floors negative ids too), kept like the counts of migration 7, in the
+            -- writing statement's transaction and in the writer's shard. A page by offset sums the
+            -- blocks to find the one its offset falls in, then skips inside that block alone.
+            -- Its own trigger, named to fire after migration 7's: every statement takes its
+            -- counter rows in one order (status, day, then block rows, each sorted).
+            CREATE TABLE user_id_blocks (
+                block   integer NOT NULL,
+                shard   integer NOT NULL,
+                users   bigint  NOT NULL,
+                PRIMARY KEY (block, shard)
+            );
+            CREATE FUNCTION users_count_blocks() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                writer_shard integer := COALESCE(NULLIF(current_setting('user_system.count_shard', true), '')::integer, pg_backend_pid() % 16);
+            BEGIN
+                IF TG_OP = 'TRUNCATE' THEN
+                    DELETE FROM user_id_blocks;
+                ELSIF TG_OP = 'INSERT' THEN
+                    INSERT INTO user_id_blocks AS c (block, shard, users)
+                    SELECT id >> 13 AS block, writer_shard, count(*) FROM new_rows GROUP BY block ORDER BY block
+                    ON CONFLICT (block, shard) DO UPDATE SET users = c.users + excluded.users;
+                ELSIF TG_OP = 'DELETE' THEN
+                    INSERT INTO user_id_blocks AS c (block, shard, users)
+                    SELECT id >> 13 AS block, writer_shard, -count(*) FROM old_rows GROUP BY block ORDER BY block
+                    ON CONFLICT (block, shard) DO UPDATE SET users = c.users + excluded.users;
+                ELSE
+                    INSERT INTO user_id_blocks AS c (block, shard, users)
+                    SELECT block, writer_shard, sum(n) FROM (
+                        SELECT id >> 13 AS block, 1 AS n FROM new_rows UNION ALL SELECT id >> 13, -1 FROM old_rows) AS changed
+                    GROUP BY block HAVING sum(n) <> 0 ORDER BY block
+                    ON CONFLICT (block, shard) DO UPDATE SET users = c.users + excluded.users;
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER users_counted_zblocks_insert AFTER INSERT ON users REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_blocks();
+            -- An update that keeps the ids (every update the service makes) finds no delta and writes
+            -- nothing. (UPDATE OF id cannot have transition tables.)
+            CREATE TRIGGER users_counted_zblocks_update AFTER UPDATE ON users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_blocks();
+            CREATE TRIGGER users_counted_zblocks_delete AFTER DELETE ON users REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_blocks();
+            CREATE TRIGGER users_counted_zblocks_truncate AFTER TRUNCATE ON users
+                FOR EACH STATEMENT EXECUTE FUNCTION users_count_blocks();
+            INSERT INTO user_id_blocks (block, shard, users)
+            SELECT id >> 13, 0, count(*) FROM users GROUP BY 1;
+            """),
     ];
 }
