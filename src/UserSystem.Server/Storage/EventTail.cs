@@ -1,3 +1,5 @@
+using UserSystem.Server.Hosting;
+
 namespace UserSystem.Server.Storage;
 
 /// <summary>
@@ -35,7 +37,7 @@ public sealed class EventTail(IUserStore store, TimeProvider time, ILogger<Event
             if (_followers++ == 0)
             {
                 var running = _running = new CancellationTokenSource();
-                _reading = Task.WhenAll(_reading, Task.Run(() => ReadAsync(running)));
+                _reading = Task.WhenAll(_reading, DetachedTask.Run(() => ReadAsync(running)));
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using UserSystem.Server.Domain;
@@ -41,6 +42,19 @@ public sealed class EventTailTests : IAsyncLifetime
         SqliteConnection.ClearAllPools();
         _directory.Dispose();
         _stop.Dispose();
+    }
+
+    [Fact]
+    public async Task TailStartedByAWatchersCall_ReadsOutsideThatCallsTrace()
+    {
+        // The first watcher starts the reading from inside its call; the reading outlives the call.
+        using (new Activity("a-watchers-call").Start())
+        {
+            using var follower = _tail.Follow();
+            await Poll.UntilAsync(() => FailingReads.EventReads(_store) > 0).DefaultTimeout();
+        }
+
+        Assert.Null(FailingReads.LastReadActivity(_store));
     }
 
     [Fact]

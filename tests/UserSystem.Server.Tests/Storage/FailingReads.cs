@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using UserSystem.Server.Domain;
 using UserSystem.Server.Storage;
@@ -5,7 +6,7 @@ using UserSystem.Server.Storage;
 namespace UserSystem.Server.Tests.Storage;
 
 /// <summary>
-/// The real store, counting its event reads, except that the next event read after
+/// The real store, counting its event reads and noting the trace each ran in, except that the next event read after
 /// <see cref="FailNextRead"/> throws.
 /// </summary>
 public class FailingReads : DispatchProxy
@@ -13,6 +14,7 @@ public class FailingReads : DispatchProxy
     private IUserStore _inner = null!;
     private int _failNext;
     private int _reads;
+    private string? _lastReadActivity;
 
     public static IUserStore Wrap(IUserStore inner)
     {
@@ -28,10 +30,14 @@ public class FailingReads : DispatchProxy
     /// <summary>How many times <see cref="IUserStore.ReadEventsAsync"/> was called, failed ones included.</summary>
     public static int EventReads(IUserStore proxy) => Volatile.Read(ref Of(proxy)._reads);
 
+    /// <summary>The operation name of <see cref="Activity.Current"/> at the last event read, if any.</summary>
+    public static string? LastReadActivity(IUserStore proxy) => Volatile.Read(ref Of(proxy)._lastReadActivity);
+
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         if (targetMethod!.Name == nameof(IUserStore.ReadEventsAsync))
         {
+            Volatile.Write(ref _lastReadActivity, Activity.Current?.OperationName);
             Interlocked.Increment(ref _reads);
             if (Interlocked.Exchange(ref _failNext, 0) == 1)
             {

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using UserSystem.Server.Hosting;
 
 namespace UserSystem.Server.Storage.Postgres;
 
@@ -134,13 +135,7 @@ internal sealed class PostgresChangeNotifier : IAsyncDisposable
 
         lock (_gate)
         {
-            // The first commit or watcher starts the loop from inside a request: without this, the
-            // loop would carry that request's log scope and trace for its whole life, and its log
-            // lines would read the request's HttpContext long after the request ended.
-            using (ExecutionContext.SuppressFlow())
-            {
-                task ??= Task.Run(() => loop(_stopping.Token));
-            }
+            task ??= DetachedTask.Run(() => loop(_stopping.Token));
         }
     }
 
