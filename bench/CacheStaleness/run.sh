@@ -5,8 +5,8 @@
 # Usage: bench/CacheStaleness/run.sh [ROUNDS (200)] [USERS (20)] [WARMUP ROUNDS (20)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# One benchmark at a time on this machine: queue on the shared lock.
-[ -z "${STALENESS_BENCH_LOCKED:-}" ] && exec env STALENESS_BENCH_LOCKED=1 flock -o /tmp/bench.lock "$0" "$@"
+source bench/lib/bench.sh
+bench_queue "$0" "$@"
 
 ROUNDS="${1:-200}"
 USERS="${2:-20}"
@@ -14,18 +14,10 @@ WARMUP="${3:-20}"
 PG_PORT="${PG_PORT:-55444}"
 A_GRPC=55181; A_HTTP=55182; B_GRPC=55183; B_HTTP=55184
 
-WORK="$(mktemp -d /tmp/user-system-staleness-XXXXXX)"
+bench_workdir staleness
 source bench/lib/postgres.sh
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  postgres_stop
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
-echo "== building (Release; the server published for this machine, as the Dockerfile ships it)"
-dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
+publish_server
 dotnet build -c Release -v q -nologo bench/CacheStaleness/CacheStaleness.csproj >/dev/null
 
 postgres_start
@@ -35,7 +27,7 @@ CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_stalen
 start_server() { # GRPC_PORT HTTP_PORT
   # Development without authentication (the probe measures invalidation, not auth), the rate
   # limits out of the probe's tight read loop; the cache as shipped (in process, no Redis).
-  dotnet "$WORK/server/UserSystem.Server.dll" --environment=Development --Auth:Mode=None \
+  "${SERVER[@]}" --environment=Development --Auth:Mode=None \
     --Server:GrpcPort="$1" --Server:HttpPort="$2" --Storage:Provider=Postgres "--ConnectionStrings:Postgres=$CONNECTION" \
     --RateLimit:TokensPerPeriod=1000000 --RateLimit:BurstLimit=1000000 >"$WORK/server-$1.log" 2>&1 &
   PIDS+=($!)

@@ -5,11 +5,11 @@
 # Usage: bench/Watch/run.sh [--store sqlite|postgres] [--watchers 1000,10000] [--writes 20] [--spacing-ms 200] [--settle-seconds 5]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# One benchmark at a time on this machine: queue on the shared lock.
-[ -z "${WATCH_BENCH_LOCKED:-}" ] && exec env WATCH_BENCH_LOCKED=1 flock -o /tmp/bench.lock "$0" "$@"
+source bench/lib/bench.sh
+bench_queue "$0" "$@"
 
 PG_PORT="${PG_PORT:-55455}"
-WORK="$(mktemp -d /tmp/user-system-watch-XXXXXX)"
+bench_workdir watch
 STORE=sqlite
 args=()
 while [ $# -gt 0 ]; do
@@ -19,26 +19,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-POSTGRES_STARTED=""
-cleanup() {
-  [ -n "$POSTGRES_STARTED" ] && postgres_stop
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 # 10,000 watchers hold 10,000 sockets' worth of streams on ~100 connections; the client's and
 # the server's descriptors both live in this shell's limit.
 ulimit -n 65536 2>/dev/null || true
 
-echo "== building (Release; the server published for this machine, as the Dockerfile ships it)"
-dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
+publish_server
 dotnet build -c Release -v q -nologo bench/Watch/Watch.csproj >/dev/null
 
 store_args=(--store "$STORE")
 if [ "$STORE" = postgres ]; then
   source bench/lib/postgres.sh
   postgres_start
-  POSTGRES_STARTED=1
   psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE bench_watch"
   store_args+=(--postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_watch")
 fi

@@ -7,8 +7,8 @@
 # Usage: bench/Writes/run.sh [ROUNDS (3)] [SECONDS (10)] [BATCH (1000000, 0 to skip)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# One benchmark at a time on this machine: queue on the shared lock.
-[ -z "${WRITES_BENCH_LOCKED:-}" ] && exec env WRITES_BENCH_LOCKED=1 flock -o /tmp/bench.lock "$0" "$@"
+source bench/lib/bench.sh
+bench_queue "$0" "$@"
 
 ROUNDS="${1:-3}"
 SECONDS_PER_RUN="${2:-10}"
@@ -20,20 +20,11 @@ WARMUP="${WARMUP:-30}"
 PG_PORT="${PG_PORT:-55434}"
 A_GRPC=55071; A_HTTP=55072; B_GRPC=55073; B_HTTP=55074
 
-WORK="$(mktemp -d /tmp/user-system-writes-XXXXXX)"
+bench_workdir writes
 source bench/lib/postgres.sh
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  postgres_stop
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 
-echo "== building (Release; the server published for this machine, ReadyToRun, as the Dockerfile ships it)"
-dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
+publish_server
 dotnet build -c Release -v q -nologo bench/LoadTool/LoadTool.csproj >/dev/null
-SERVER=(dotnet "$WORK/server/UserSystem.Server.dll")
 LOAD=(dotnet bench/LoadTool/bin/Release/net10.0/LoadTool.dll)
 
 # A throwaway cluster with PostgreSQL's default settings (fsync on, synchronous_commit on), except
@@ -43,37 +34,12 @@ PSQL=(psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE bench_server" -c "CREATE DATABASE bench_pgbench"
 CONNECTION="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=bench_server"
 
-KEY="$(head -c 32 /dev/urandom | base64)"
-TOKEN="$("${SERVER[@]}" token --subject bench --role admin --minutes 600 "--Auth:Jwt:SigningKey=$KEY" | tail -n 1)"
-start_server() { # GRPC_PORT HTTP_PORT
-  # Production (no environment variable set): JWT on every call, default logging. The rate
-  # limiter still runs on every call; its per-caller budget is raised so nothing is refused.
-  env -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT "${SERVER[@]}" \
-    --Server:GrpcPort="$1" --Server:HttpPort="$2" --Storage:Provider=Postgres "--ConnectionStrings:Postgres=$CONNECTION" \
-    --Auth:Mode=Jwt "--Auth:Jwt:SigningKey=$KEY" \
-    --RateLimit:TokensPerPeriod=1000000 --RateLimit:BurstLimit=1000000 >"$WORK/server-$1.log" 2>&1 &
-  PIDS+=($!)
-  until curl -fsS "http://127.0.0.1:$2/healthz" >/dev/null 2>&1; do sleep 0.2; done
-}
-start_server $A_GRPC $A_HTTP
-start_server $B_GRPC $B_HTTP
+mint_admin_token
+start_server $A_GRPC $A_HTTP --Storage:Provider=Postgres "--ConnectionStrings:Postgres=$CONNECTION"
+start_server $B_GRPC $B_HTTP --Storage:Provider=Postgres "--ConnectionStrings:Postgres=$CONNECTION"
 # pgbench writes into a copy of the schema the server migrated.
 pg_dump -h 127.0.0.1 -p "$PG_PORT" -U postgres --schema-only bench_server | "${PSQL[@]}" -d bench_pgbench >/dev/null
 
-# CPU time from /proc (clock ticks of 10 ms): a process's own utime + stime, and for the
-# postmaster also what its exited children used (cutime + cstime), so backends that end with their
-# client (pgbench's) are still counted. PostgreSQL's CPU = the postmaster's total + every live child's.
-proc_ticks() { # PID [children]
-  local stat; stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-  local -a f; read -ra f <<<"${stat##*) }"
-  if [ "${2:-}" = children ]; then echo $(( f[11] + f[12] + f[13] + f[14] )); else echo $(( f[11] + f[12] )); fi
-}
-pg_ticks() {
-  local postmaster total child; postmaster="$(head -n 1 "$WORK/pg/postmaster.pid")"
-  total="$(proc_ticks "$postmaster" children)"
-  for child in $(pgrep -P "$postmaster"); do total=$(( total + $(proc_ticks "$child") )); done
-  echo "$total"
-}
 rows() { "${PSQL[@]}" -d "$1" -tA -c "SELECT count(*) FROM users"; }
 # Appends "server-us pg-us" per create of one run to $WORK/cpu-KEY (the server's column is 0 for pgbench).
 cpu_per_create() { # KEY DATABASE SERVER_PID|- COMMAND...
@@ -125,7 +91,6 @@ for round in $(seq 1 "$ROUNDS"); do
   record "two-instances-50" "$(server_rate 50 "$A" "$B")"
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "== medians over $ROUNDS rounds (creates per second)"
@@ -152,8 +117,7 @@ for callers in 1 50; do
   printf '%-58s %8.1f %8s %6s\n' "server CPU per create, $callers caller(s) (us)" "$(column_median "server-$callers" 1)" "-" ""
 done
 
-for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-PIDS=()
+stop_servers
 if [ "$BATCH" -gt 0 ]; then
   echo
   echo "== CreateBatchUsers of $BATCH users vs psql \\copy (bench/BatchImport)"

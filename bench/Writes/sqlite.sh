@@ -6,8 +6,8 @@
 # Usage: bench/Writes/sqlite.sh [ROUNDS (3)] [SECONDS (10)] [CALLERS (50)]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-# One benchmark at a time on this machine: queue on the shared lock.
-[ -z "${WRITES_BENCH_LOCKED:-}" ] && exec env WRITES_BENCH_LOCKED=1 flock -o /tmp/bench.lock "$0" "$@"
+source bench/lib/bench.sh
+bench_queue "$0" "$@"
 
 ROUNDS="${1:-3}"
 SECONDS_PER_RUN="${2:-10}"
@@ -15,34 +15,17 @@ CALLERS="${3:-50}"
 # Seconds of load on each side before the first round (see run.sh: the JIT's tier-up under load).
 WARMUP="${WARMUP:-30}"
 S_GRPC=55171; S_HTTP=55172; R_GRPC=55173
-WORK="$(mktemp -d /tmp/user-system-writes-sqlite-XXXXXX)"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo "== building (Release; the server published for this machine, ReadyToRun, as the Dockerfile ships it)"
-dotnet publish -c Release -r linux-x64 -v q -nologo src/UserSystem.Server/UserSystem.Server.csproj -o "$WORK/server" >/dev/null
+bench_workdir writes-sqlite
+publish_server
 dotnet build -c Release -v q -nologo bench/ReferenceServer/ReferenceServer.csproj >/dev/null
 dotnet build -c Release -v q -nologo bench/LoadTool/LoadTool.csproj >/dev/null
-SERVER=(dotnet "$WORK/server/UserSystem.Server.dll")
 LOAD=(dotnet bench/LoadTool/bin/Release/net10.0/LoadTool.dll)
 
-KEY="$(head -c 32 /dev/urandom | base64)"
-TOKEN="$("${SERVER[@]}" token --subject bench --role admin --minutes 600 "--Auth:Jwt:SigningKey=$KEY" | tail -n 1)"
-# Production (no environment variable set): JWT on every call, default logging, a SQLite file
-# with synchronous=FULL. The rate limiter still runs on every call; its per-caller budget is
-# raised so that one bench token is not refused (as in run.sh).
-env -u ASPNETCORE_ENVIRONMENT -u DOTNET_ENVIRONMENT "${SERVER[@]}" \
-  --Server:GrpcPort=$S_GRPC --Server:HttpPort=$S_HTTP "--Storage:Sqlite:Path=$WORK/users.db" \
-  --Auth:Mode=Jwt "--Auth:Jwt:SigningKey=$KEY" \
-  --RateLimit:TokensPerPeriod=1000000 --RateLimit:BurstLimit=1000000 >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
+mint_admin_token
+# A SQLite file with synchronous=FULL.
+start_server $S_GRPC $S_HTTP "--Storage:Sqlite:Path=$WORK/users.db"
 dotnet bench/ReferenceServer/bin/Release/net10.0/ReferenceServer.dll --port $R_GRPC --users 1000 >"$WORK/reference.log" 2>&1 &
 PIDS+=($!)
-until curl -fsS "http://127.0.0.1:$S_HTTP/healthz" >/dev/null 2>&1; do sleep 0.2; done
 until "${LOAD[@]}" --address "http://127.0.0.1:$R_GRPC" --rpc get --ids 1-1 --count 1 --warmup 0 --callers 1 >/dev/null 2>&1; do sleep 0.2; done
 
 echo "== warm-up: ${WARMUP} s of CreateUser at $CALLERS callers on each side (not measured)"
@@ -67,7 +50,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 server="$(echo "${RESULTS[sqlite-server]}" | median)"
 reference="$(echo "${RESULTS[reference]}" | median)"
 echo

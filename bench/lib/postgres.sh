@@ -19,3 +19,12 @@ postgres_start() {
 postgres_stop() {
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
 }
+
+# PostgreSQL's CPU so far, in clock ticks (proc_ticks, lib/bench.sh): the postmaster's own and
+# its exited children's (backends that ended with their client, pgbench's), plus every live child.
+pg_ticks() {
+  local postmaster total child; postmaster="$(head -n 1 "$PG_DATA/postmaster.pid")"
+  total="$(proc_ticks "$postmaster" children)"
+  for child in $(pgrep -P "$postmaster"); do total=$(( total + $(proc_ticks "$child") )); done
+  echo "$total"
+}
