@@ -9,8 +9,9 @@ namespace UserSystem.Server.Web;
 /// Caps REST and gRPC-Web request bodies at <c>Limits:MaxReceiveMessageBytes</c> before anything
 /// reads them: a larger declared <c>Content-Length</c> is refused at once (REST: 413 with a
 /// RESOURCE_EXHAUSTED JSON body; gRPC-Web: RESOURCE_EXHAUSTED), a REST body without a length is
-/// read up to the cap (and refused the same way past it), and Kestrel never reads past the cap. Plain gRPC is left to grpc-dotnet, which applies the same
-/// limit to each message of a stream (a stream's body as a whole may be longer).
+/// read up to the cap (and refused the same way past it), and Kestrel never reads past the cap. It runs on the web branch only
+/// (<see cref="WebExtensions.UseUserWeb"/>): plain gRPC is left to grpc-dotnet, which applies the
+/// same limit to each message of a stream (a stream's body as a whole may be longer).
 /// </summary>
 internal sealed class RequestBodyLimit(RequestDelegate next, IOptions<LimitsOptions> limits)
 {
@@ -22,11 +23,6 @@ internal sealed class RequestBodyLimit(RequestDelegate next, IOptions<LimitsOpti
     public Task InvokeAsync(HttpContext context)
     {
         var kind = BodyKindOf(context.Request.ContentType);
-        if (kind == BodyKind.PlainGrpc)
-        {
-            return next(context);
-        }
-
         var cap = kind switch
         {
             BodyKind.GrpcWeb => _maxMessage + GrpcFrameHeaderBytes,
@@ -116,7 +112,6 @@ internal sealed class RequestBodyLimit(RequestDelegate next, IOptions<LimitsOpti
         contentType is null ? BodyKind.Other
         : contentType.StartsWith("application/grpc-web-text", StringComparison.OrdinalIgnoreCase) ? BodyKind.GrpcWebText
         : contentType.StartsWith("application/grpc-web", StringComparison.OrdinalIgnoreCase) ? BodyKind.GrpcWeb
-        : contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) ? BodyKind.PlainGrpc
         : BodyKind.Other;
 
     private enum BodyKind
@@ -124,6 +119,5 @@ internal sealed class RequestBodyLimit(RequestDelegate next, IOptions<LimitsOpti
         Other,
         GrpcWeb,
         GrpcWebText,
-        PlainGrpc,
     }
 }
