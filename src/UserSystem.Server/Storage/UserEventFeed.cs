@@ -21,19 +21,13 @@ public static class UserEventFeed
 
     /// <summary>
     /// Every event after <paramref name="afterSequence"/>, in order, without end: the table is the
-    /// only source, so a reconnect with the last sequence seen misses nothing and repeats nothing.
-    /// While the database cannot be reached this resumes by itself, from the last event it
-    /// yielded, for up to <see cref="ReconnectFor"/>; then the
+    /// only source of truth, so a reconnect with the last sequence seen misses nothing and repeats
+    /// nothing. The newest events come from <paramref name="tail"/>'s window whenever it holds
+    /// every event after the stream's position; the table is read while it does not (or always,
+    /// without a tail). While the database cannot be reached this resumes by itself, from the last
+    /// event it yielded, for up to <see cref="ReconnectFor"/>; then the
     /// <see cref="StorageUnavailableException"/> ends it. On a resume (and at the start, after an
     /// id > 0) a history that ends before the position throws <see cref="EventHistoryBehindException"/>.
-    /// </summary>
-    public static IAsyncEnumerable<UserEvent> FollowEventsAsync(this IUserStore store, long afterSequence, TimeProvider time, CancellationToken cancellationToken) =>
-        store.FollowEventsAsync(afterSequence, time, tail: null, cancellationToken);
-
-    /// <summary>
-    /// As <see cref="FollowEventsAsync(IUserStore, long, TimeProvider, CancellationToken)"/>, taking
-    /// the newest events from <paramref name="tail"/>'s window whenever it holds every event after
-    /// the stream's position, and reading the table only while it does not.
     /// </summary>
     public static async IAsyncEnumerable<UserEvent> FollowEventsAsync(
         this IUserStore store, long afterSequence, TimeProvider time, EventTail? tail, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -236,7 +236,7 @@ public abstract partial class UserStoreContractTests
         // As after a failover to a copy that lacks events a watcher was given.
         var behind = await Assert.ThrowsAsync<EventHistoryBehindException>(async () =>
         {
-            await foreach (var change in Store.FollowEventsAsync(newest + 1, TimeProvider.System, None))
+            await foreach (var change in Store.FollowEventsAsync(newest + 1, TimeProvider.System, tail: null, None))
             {
                 Assert.Fail($"Got event {change.Sequence}.");
             }
@@ -255,7 +255,7 @@ public abstract partial class UserStoreContractTests
 
         using var firstWatch = new CancellationTokenSource();
         var seen = new List<UserEvent>();
-        await foreach (var change in Store.FollowEventsAsync(0, TimeProvider.System, firstWatch.Token).WithCancellation(firstWatch.Token))
+        await foreach (var change in Store.FollowEventsAsync(0, TimeProvider.System, tail: null, firstWatch.Token).WithCancellation(firstWatch.Token))
         {
             seen.Add(change);
             if (seen.Count == 2)
@@ -269,7 +269,7 @@ public abstract partial class UserStoreContractTests
             await Store.CreateAsync(NewUser($"Late {i}"), None);
         }
 
-        await foreach (var change in Store.FollowEventsAsync(seen[^1].Sequence, TimeProvider.System, None))
+        await foreach (var change in Store.FollowEventsAsync(seen[^1].Sequence, TimeProvider.System, tail: null, None))
         {
             seen.Add(change);
             if (seen.Count == 5)
